@@ -1,1 +1,5 @@
-export const packageName = '@offrl/tensor';
+export * from './loss.js';
+export * from './module.js';
+export * from './random.js';
+export * from './tf.js';
+export * from './tree.js';
