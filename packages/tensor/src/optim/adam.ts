@@ -1,0 +1,127 @@
+/**
+ * Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019) with PyTorch's semantics and defaults
+ * (`torch.optim.Adam`/`AdamW`: lr 1e-3, β = (0.9, 0.999), ε = 1e-8 added to the bias-corrected √v̂).
+ * For step t = 1, 2, … (state.step counts the updates done so far):
+ *
+ *   m_t = m + (1 − β1)(g − m)                 (= β1·m + (1 − β1)·g, PyTorch's lerp)
+ *   v_t = β2·v + (1 − β2)·g²
+ *   p_t = p·(1 − lr·λ) − lr/(1 − β1^t) · m_t / (√v_t / √(1 − β2^t) + ε)
+ *
+ * with λ = 0 for Adam and λ = the decoupled weight decay for AdamW; lr is taken at t − 1 (the schedule's
+ * step). The last line is computed as p·(1 − lr·λ) − s·m_t/(√v_t + ε̂) with the scalars
+ * s = lr·√(1 − β2^t)/(1 − β1^t) and ε̂ = ε·√(1 − β2^t), which is the same expression with the scalar
+ * work moved out of the per-leaf loop: 12 elementwise ops per leaf (13 with decay), against 14 plus
+ * three variable assigns in `tf.train.adam`.
+ *
+ * The state is a tensor tree, `{ step: int32 scalar, mu: moments like params, nu: likewise }` (optax's
+ * names), so it is saved and loaded like parameters.
+ */
+import { type Tensor, tf } from '../tf.js';
+import type { TensorTree } from '../tree.js';
+import { alignLeaves, type Optimizer, treeFromLeaves } from './optimizer.js';
+import { type LearningRate, learningRateAt } from './schedule.js';
+
+export type AdamState = {
+  readonly step: Tensor;
+  readonly mu: TensorTree;
+  readonly nu: TensorTree;
+};
+
+export interface AdamOptions {
+  /** Default 1e-3. */
+  readonly learningRate?: LearningRate;
+  /** Default 0.9. */
+  readonly beta1?: number;
+  /** Default 0.999. */
+  readonly beta2?: number;
+  /** Default 1e-8. */
+  readonly epsilon?: number;
+}
+
+export interface AdamWOptions extends AdamOptions {
+  /** λ, default 0.01 (PyTorch's AdamW default). */
+  readonly weightDecay?: number;
+  /** Which parameters decay (e.g. `(path) => !path.endsWith('bias')`); default all. */
+  readonly decayMask?: (path: string) => boolean;
+}
+
+const checkRange = (name: string, value: number, low: number, high: number): void => {
+  if (!(value >= low && value < high))
+    throw new RangeError(`${name} must be in [${low}, ${high}), got ${value}`);
+};
+
+const makeAdam = (options: AdamWOptions, weightDecay: number, name: string): Optimizer<AdamState> => {
+  const { learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, decayMask } = options;
+  checkRange(`${name}: beta1`, beta1, 0, 1);
+  checkRange(`${name}: beta2`, beta2, 0, 1);
+  checkRange(`${name}: epsilon`, epsilon, 0, Number.POSITIVE_INFINITY);
+  checkRange(`${name}: weightDecay`, weightDecay, 0, Number.POSITIVE_INFINITY);
+  if (typeof learningRate === 'number')
+    checkRange(`${name}: learningRate`, learningRate, 0, Number.POSITIVE_INFINITY);
+
+  return {
+    init: (params) =>
+      tf.tidy(() => {
+        const zeros = (tree: TensorTree) => {
+          const { paths, columns } = alignLeaves([tree], ['params'], `${name}.init`);
+          return treeFromLeaves(
+            paths,
+            columns[0]!.map((p) => tf.zerosLike(p)),
+          );
+        };
+        return { step: tf.scalar(0, 'int32'), mu: zeros(params), nu: zeros(params) };
+      }),
+
+    update: (grads, state, params) =>
+      tf.tidy(() => {
+        const { paths, columns } = alignLeaves(
+          [params, grads, state.mu, state.nu],
+          ['params', 'grads', 'state.mu', 'state.nu'],
+          `${name}.update`,
+        );
+        const [ps, gs, mus, nus] = columns as [Tensor[], Tensor[], Tensor[], Tensor[]];
+
+        // Scalars shared by all leaves.
+        const step = tf.add(state.step, tf.scalar(1, state.step.dtype));
+        const t = tf.cast(step, 'float32');
+        const lr = learningRateAt(learningRate, state.step);
+        // 1 − β^t as −expm1(t·ln β): in float32, 1 − 0.999 loses 1e-5 of relative precision; this keeps ~1e-7
+        // (PyTorch computes the corrections in double).
+        const bc1 = tf.neg(tf.expm1(tf.mul(t, Math.log(beta1))));
+        const sqrtBc2 = tf.sqrt(tf.neg(tf.expm1(tf.mul(t, Math.log(beta2)))));
+        const stepSize = tf.div(tf.mul(lr, sqrtBc2), bc1);
+        const epsHat = tf.mul(epsilon, sqrtBc2);
+        const oneMinusBeta1 = tf.scalar(1 - beta1);
+        const beta2T = tf.scalar(beta2);
+        const oneMinusBeta2 = tf.scalar(1 - beta2);
+        const decay = weightDecay > 0 ? tf.sub(1, tf.mul(lr, weightDecay)) : undefined;
+
+        const newParams: Tensor[] = [];
+        const newMu: Tensor[] = [];
+        const newNu: Tensor[] = [];
+        for (const [i, path] of paths.entries()) {
+          const p = ps[i]!;
+          const g = gs[i]!;
+          const m = tf.add(mus[i]!, tf.mul(tf.sub(g, mus[i]!), oneMinusBeta1));
+          const v = tf.add(tf.mul(nus[i]!, beta2T), tf.mul(tf.square(g), oneMinusBeta2));
+          const direction = tf.div(m, tf.add(tf.sqrt(v), epsHat));
+          const decayed =
+            decay !== undefined && (decayMask === undefined || decayMask(path)) ? tf.mul(p, decay) : p;
+          newParams.push(tf.sub(decayed, tf.mul(direction, stepSize)));
+          newMu.push(m);
+          newNu.push(v);
+        }
+        return {
+          params: treeFromLeaves<typeof params>(paths, newParams),
+          state: { step, mu: treeFromLeaves(paths, newMu), nu: treeFromLeaves(paths, newNu) },
+        };
+      }),
+  };
+};
+
+/** Adam with PyTorch semantics (see the module comment). */
+export const adam = (options: AdamOptions = {}): Optimizer<AdamState> => makeAdam(options, 0, 'adam');
+
+/** AdamW: Adam with decoupled weight decay p ← p·(1 − lr·λ) before the Adam step (PyTorch's order). */
+export const adamW = (options: AdamWOptions = {}): Optimizer<AdamState> =>
+  makeAdam(options, options.weightDecay ?? 0.01, 'adamW');
