@@ -1,0 +1,128 @@
+import { DatasetError } from './errors.js';
+import { fillUniformIndices, seedInto } from './rng.js';
+import type { TransitionSource } from './transitions.js';
+
+/**
+ * A batch of transitions as plain typed arrays, row-major, `size` rows; the learner turns it into
+ * tensors. `terminals[i] = 1` means no bootstrap; `masks[i] = 1 − terminals[i]` is the factor of
+ * γ·V(s'_i) in the TD target. `indices` are the source rows drawn (for mixed batches, rows of the
+ * source each part came from).
+ */
+export interface Batch {
+  readonly size: number;
+  readonly observationDim: number;
+  readonly actionDim: number;
+  readonly observations: Float32Array;
+  readonly actions: Float32Array;
+  readonly rewards: Float32Array;
+  readonly nextObservations: Float32Array;
+  readonly terminals: Float32Array;
+  readonly masks: Float32Array;
+  readonly indices: Uint32Array;
+  /** Present when the batch was created with `mcReturns: true`. */
+  readonly mcReturns?: Float32Array | undefined;
+}
+
+/** Shape of a batch to allocate. */
+export interface BatchShape {
+  readonly size: number;
+  readonly observationDim: number;
+  readonly actionDim: number;
+  /** Also hold Monte-Carlo returns (Cal-QL); sources must then have `mcReturns`. */
+  readonly mcReturns?: boolean;
+}
+
+/** Allocates a zeroed batch, to be filled again and again by `sampleInto`. */
+export function createBatch(shape: BatchShape): Batch {
+  const { size, observationDim, actionDim } = shape;
+  return {
+    size,
+    observationDim,
+    actionDim,
+    observations: new Float32Array(size * observationDim),
+    actions: new Float32Array(size * actionDim),
+    rewards: new Float32Array(size),
+    nextObservations: new Float32Array(size * observationDim),
+    terminals: new Float32Array(size),
+    masks: new Float32Array(size),
+    indices: new Uint32Array(size),
+    ...(shape.mcReturns === true ? { mcReturns: new Float32Array(size) } : {}),
+  };
+}
+
+/**
+ * Fills `batch` with `batch.size` rows drawn uniformly with replacement from `source`, using the
+ * uint32 `seed`: the same seed and source give the same batch, bit for bit. Allocates nothing
+ * per row.
+ */
+export function sampleInto(batch: Batch, source: TransitionSource, seed: number): Batch {
+  const words = new Uint32Array(4);
+  seedInto(words, seed);
+  fillFrom(batch, source, words, 0, batch.size);
+  return batch;
+}
+
+/** `sampleInto` a freshly allocated batch of `batchSize` rows. */
+export function sample(source: TransitionSource, batchSize: number, seed: number): Batch {
+  const batch = createBatch({
+    size: batchSize,
+    observationDim: source.observationDim,
+    actionDim: source.actionDim,
+    mcReturns: source.mcReturns !== undefined,
+  });
+  return sampleInto(batch, source, seed);
+}
+
+/**
+ * Draws `count` rows of `source` with the generator state `words` into batch rows
+ * `[offset, offset + count)`. Shared by the uniform and the mixed sampler.
+ */
+export function fillFrom(
+  batch: Batch,
+  source: TransitionSource,
+  words: Uint32Array,
+  offset: number,
+  count: number,
+): void {
+  checkCompatible(batch, source);
+  if (count === 0) return;
+  if (source.size === 0) {
+    throw new DatasetError('bad-argument', `cannot sample ${count} rows from an empty source`, {
+      field: 'size',
+    });
+  }
+  fillUniformIndices(words, batch.indices, offset, count, source.size);
+  const { observationDim: od, actionDim: ad } = source;
+  const mc = batch.mcReturns;
+  for (let i = offset; i < offset + count; i++) {
+    const row = batch.indices[i]!;
+    // Element loops, not `set(subarray(...))`: a subarray is an object allocated per row.
+    copyRow(source.observations, row * od, batch.observations, i * od, od);
+    copyRow(source.nextObservations, row * od, batch.nextObservations, i * od, od);
+    copyRow(source.actions, row * ad, batch.actions, i * ad, ad);
+    batch.rewards[i] = source.rewards[row]!;
+    const terminal = source.terminals[row]!;
+    batch.terminals[i] = terminal;
+    batch.masks[i] = 1 - terminal;
+    if (mc !== undefined) mc[i] = source.mcReturns![row]!;
+  }
+}
+
+function copyRow(source: Float32Array, from: number, target: Float32Array, to: number, width: number): void {
+  for (let k = 0; k < width; k++) target[to + k] = source[from + k]!;
+}
+
+function checkCompatible(batch: Batch, source: TransitionSource): void {
+  if (batch.observationDim !== source.observationDim || batch.actionDim !== source.actionDim) {
+    throw new DatasetError(
+      'dimension-mismatch',
+      `batch has dims (${batch.observationDim}, ${batch.actionDim}), source has (${source.observationDim}, ${source.actionDim})`,
+      { field: 'observationDim' },
+    );
+  }
+  if (batch.mcReturns !== undefined && source.mcReturns === undefined) {
+    throw new DatasetError('missing-key', 'the batch holds Monte-Carlo returns but the source has none', {
+      field: 'mcReturns',
+    });
+  }
+}
