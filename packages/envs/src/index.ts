@@ -1,1 +1,13 @@
-export const packageName = '@offrl/envs';
+export { CartPoleSwingUp } from './cart-pole-swing-up.js';
+export type { Env, EnvInfo, PhysicsState, ResetOptions, ResetResult, StepResult } from './env.js';
+export type { HealthSpec, LocomotionSpec } from './locomotion-spec.js';
+export { MujocoEnv } from './mujoco-env.js';
+export { normalizeAngle, Pendulum } from './pendulum.js';
+export { loadPhysics, type Physics, physicsHeapBytes } from './physics.js';
+export { Random } from './random.js';
+export { cartPoleSwingUpController, pendulumController } from './reference-controllers.js';
+export { assertEnvId, type EnvId, envIds, isEnvId, makeEnv } from './registry.js';
+export { normalizedScore, type ReferenceScores, referenceScores } from './scores.js';
+export { type Box, box, boxSize } from './space.js';
+export { isHopperHealthy } from './tasks/hopper.js';
+export { isWalker2dHealthy } from './tasks/walker2d.js';
