@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { disposeTree, type TensorTree } from '../tree.js';
 import { type AdamState, adam, adamW } from './adam.js';
@@ -6,6 +7,10 @@ import type { Optimizer } from './optimizer.js';
 import { constantSchedule, linearSchedule } from './schedule.js';
 
 beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+afterEach(async () => {
   await tf.setBackend('cpu');
 });
 
@@ -137,4 +142,52 @@ describe('adamW', () => {
     expect(values(next.params, 'bias')[0]).toBeCloseTo(1, 6);
     for (const tree of [params, grads, state, next.params, next.state]) disposeTree(tree);
   });
+});
+
+describe('fused kernel', () => {
+  /** Five AdamW steps on a [3, 4] kernel and a [4] bias (bias not decayed); returns all final values. */
+  const trajectory = (fused: boolean) => {
+    const optimizer = adamW({
+      learningRate: linearSchedule({ init: 0.05, end: 0.01, steps: 4 }),
+      weightDecay: 0.1,
+      decayMask: (path) => path !== 'bias',
+      fused,
+    });
+    let params: TensorTree = {
+      kernel: tf.tensor2d([0.5, -1, 2, 0.1, 0, 0.3, -0.7, 1.2, 0.9, -0.2, 0.05, -1.5], [3, 4]),
+      bias: tf.tensor1d([0.1, -0.1, 0, 1]),
+    };
+    let state = optimizer.init(params);
+    for (let step = 0; step < 5; step++) {
+      const grads = tf.tidy(() => ({
+        kernel: tf.mul(tf.sin(tf.add(params['kernel'] as tf.Tensor, step)), 3),
+        bias: tf.cos(tf.mul(params['bias'] as tf.Tensor, step + 1)),
+      }));
+      const next = optimizer.update(grads, state, params);
+      for (const tree of [grads, params, state]) disposeTree(tree);
+      params = next.params;
+      state = next.state;
+    }
+    const out = [params, state.mu, state.nu].flatMap((tree) =>
+      ['bias', 'kernel'].flatMap((key) => Array.from((tree[key] as tf.Tensor).dataSync())),
+    );
+    disposeTree(params);
+    disposeTree(state);
+    return out;
+  };
+
+  for (const backend of ['cpu', 'wasm']) {
+    it(`agrees with the op-by-op form on ${backend}`, async () => {
+      await tf.setBackend(backend);
+      const before = tf.memory().numTensors;
+      const fused = trajectory(true);
+      const plain = trajectory(false);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(tf.getKernel('OffrlAdamUpdate', backend)).toBeDefined();
+      expect(fused.length).toBe(48);
+      for (const [i, value] of fused.entries()) {
+        expect(Math.abs(value - plain[i]!)).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(value)));
+      }
+    });
+  }
 });

@@ -1,9 +1,14 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { disposeTree } from '../tree.js';
 import { polyak } from './polyak.js';
 
 beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+afterEach(async () => {
   await tf.setBackend('cpu');
 });
 
@@ -16,6 +21,15 @@ describe('polyak', () => {
     const next = polyak(target, online, 0.25);
     expect(tf.memory().numTensors - before).toBe(1);
     expect(Array.from(next.q.kernel.dataSync())).toEqual([1.5, 1]);
+    for (const tree of [target, online, next]) disposeTree(tree);
+  });
+
+  it('gives the same values with the fused kernel on wasm', async () => {
+    await tf.setBackend('wasm');
+    const target = { w: tf.tensor2d([1, 2, 3, 4], [2, 2]) };
+    const online = { w: tf.tensor2d([3, -2, 3, 0], [2, 2]) };
+    const next = polyak(target, online, 0.25);
+    expect(Array.from(next.w.dataSync())).toEqual([1.5, 1, 3, 3]);
     for (const tree of [target, online, next]) disposeTree(tree);
   });
 
