@@ -343,13 +343,9 @@ export function writeMetadataValue(
   if (typeof value === 'string') {
     group.create_dataset({ name, data: value });
   } else if (typeof value === 'number') {
-    const integer = Number.isSafeInteger(value);
-    group.create_dataset({
-      name,
-      data: integer ? BigInt64Array.of(BigInt(value)) : Float64Array.of(value),
-      shape: [],
-      dtype: integer ? '<i8' : '<f8',
-    });
+    // No explicit dtype: h5wasm 0.10.3 mis-sizes scalars given one (float64 written as float32).
+    const data = Number.isSafeInteger(value) ? BigInt64Array.of(BigInt(value)) : Float64Array.of(value);
+    group.create_dataset({ name, data, shape: [] });
   } else {
     writeArray(group, name, value.data, value.shape, { ...options, chunkRows: value.shape[0] ?? 1 });
   }
