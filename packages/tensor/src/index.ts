@@ -1,5 +1,6 @@
 export * from './grad.js';
 export * from './loss.js';
+export * from './loss-combinators.js';
 export * from './module.js';
 export * from './optim/index.js';
 export * from './random.js';
