@@ -1,5 +1,6 @@
 export { CartPoleSwingUp } from './cart-pole-swing-up.js';
 export type { Env, EnvInfo, PhysicsState, ResetOptions, ResetResult, StepResult } from './env.js';
+export type { BatchedStep } from './env-group.js';
 export type { HealthSpec, LocomotionSpec } from './locomotion-spec.js';
 export { MujocoEnv } from './mujoco-env.js';
 export { normalizeAngle, Pendulum } from './pendulum.js';
@@ -7,7 +8,11 @@ export { loadPhysics, type Physics, physicsHeapBytes } from './physics.js';
 export { Random } from './random.js';
 export { cartPoleSwingUpController, pendulumController } from './reference-controllers.js';
 export { assertEnvId, type EnvId, envIds, isEnvId, makeEnv } from './registry.js';
+export { type BatchPolicy, type RolloutOptions, type RolloutResult, rollout } from './rollout.js';
 export { normalizedScore, type ReferenceScores, referenceScores } from './scores.js';
 export { type Box, box, boxSize } from './space.js';
 export { isHopperHealthy } from './tasks/hopper.js';
 export { isWalker2dHealthy } from './tasks/walker2d.js';
+export { TransitionRecorder, type Transitions } from './transitions.js';
+export { makeVectorEnv, type VectorEnvOptions } from './vector-env.js';
+export type { VectorEnv, VectorStepResult } from './vector-env-interface.js';
