@@ -18,6 +18,15 @@ export {
 } from './episodes.js';
 export type { DatasetErrorCode, DatasetErrorLocation } from './errors.js';
 export { DatasetError } from './errors.js';
+export type { BoxSpace, ReadMinariOptions, WriteMinariOptions } from './minari.js';
+export {
+  minariRoot,
+  readMinari,
+  readMinariEither,
+  resolveMinariDataDir,
+  unboundedBox,
+  writeMinari,
+} from './minari.js';
 export type { MixedSampleOptions } from './mixed-sampler.js';
 export { linearSchedule, offlineRows, sampleMixed, sampleMixedInto } from './mixed-sampler.js';
 export type { NormaliserOptions, ObservationNormaliser } from './normaliser.js';
@@ -28,6 +37,7 @@ export {
   normaliseObservations,
   observationNormaliser,
 } from './normaliser.js';
+export { parsePythonJson, stringifyPythonJson } from './python-json.js';
 export type { QLearningOptions } from './qlearning.js';
 export { inferTimeouts, qlearningDataset } from './qlearning.js';
 export type { ReplayBufferShape, Transition, TransitionRows } from './replay-buffer.js';
