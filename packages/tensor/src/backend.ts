@@ -1,0 +1,220 @@
+/**
+ * Run-time choice of the TensorFlow.js backend: `tensorflow-gpu` (`@tensorflow/tfjs-node-gpu`) >
+ * `tensorflow` (`@tensorflow/tfjs-node`) > `wasm` > `cpu`. The two native packages are optional peer
+ * dependencies; where they are missing, or installed without their native binding (their install
+ * script could not download libtensorflow), the next backend is taken and the reason is reported.
+ *
+ * `OFFRL_BACKEND=cpu|wasm|tensorflow|tensorflow-gpu` (or `initBackend({ backend })`) forces one and
+ * throws if it is unavailable. Selecting wasm also registers offrl's wasm kernels (wasm-kernels.ts).
+ * `OFFRL_QUIET=1` (or `quiet: true`) silences the one-line log on stderr.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { tf } from './tf.js';
+import { registerWasmKernels } from './wasm-kernels.js';
+
+/** Backend names in order of preference. */
+export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** The npm packages that provide the native backends. */
+export interface NativePackages {
+  readonly 'tensorflow-gpu': string;
+  readonly tensorflow: string;
+}
+
+export const DEFAULT_NATIVE_PACKAGES: NativePackages = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+};
+
+export interface BackendOptions {
+  /** Force a backend; defaults to `env.OFFRL_BACKEND`, else the best available. */
+  readonly backend?: string;
+  /** No log line; defaults to `env.OFFRL_QUIET === '1'`. */
+  readonly quiet?: boolean;
+  /** Where the log line goes; defaults to stderr. */
+  readonly log?: (line: string) => void;
+  /** Environment to read `OFFRL_BACKEND` / `OFFRL_QUIET` from; defaults to `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Package names of the native backends (tests inject missing ones). */
+  readonly nativePackages?: NativePackages;
+}
+
+export interface BackendReport {
+  /** The backend in use. */
+  readonly name: BackendName;
+  /** Why each better-ranked backend was not used, keyed by package (or backend) name. */
+  readonly skipped: Readonly<Record<string, string>>;
+  /** For the native backends: whether TensorFlow really runs on a GPU ('gpu') or fell back to 'cpu'. */
+  readonly device?: 'gpu' | 'cpu';
+  /** Threads of the wasm backend's pool (1 in stock Node). */
+  readonly threads?: number;
+  /** True when the backend was forced by option or environment. */
+  readonly forced: boolean;
+}
+
+/** The tfjs engine name of each offrl backend name (both native packages register 'tensorflow'). */
+const ENGINE_NAME: Record<BackendName, string> = {
+  'tensorflow-gpu': 'tensorflow',
+  tensorflow: 'tensorflow',
+  wasm: 'wasm',
+  cpu: 'cpu',
+};
+
+const require = createRequire(import.meta.url);
+
+/** `name` as a backend name, or an error that lists the valid ones. */
+export const parseBackendName = (name: string): BackendName => {
+  const found = BACKEND_NAMES.find((b) => b === name);
+  if (found === undefined) {
+    throw new Error(`unknown backend '${name}': valid names are ${BACKEND_NAMES.join(', ')}`);
+  }
+  return found;
+};
+
+/**
+ * Why a native package cannot be used, without importing it: importing one whose binding is missing
+ * takes ~0.7 s and registers its kernels on the shared engine as a side effect, so check the file first.
+ * Returns undefined when `lib/<napi-vN>/tfjs_binding.node` exists.
+ */
+export const nativeBindingProblem = (pkg: string): string | undefined => {
+  let root: string;
+  try {
+    root = dirname(require.resolve(`${pkg}/package.json`));
+  } catch {
+    return 'not installed';
+  }
+  const lib = join(root, 'lib');
+  const present =
+    existsSync(lib) && readdirSync(lib).some((dir) => existsSync(join(lib, dir, 'tfjs_binding.node')));
+  return present
+    ? undefined
+    : `installed, but its native binding (lib/napi-v*/tfjs_binding.node) is missing (its install script did not run or failed): run 'npm rebuild ${pkg}'`;
+};
+
+const messageOf = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+
+/** Tries one backend; returns the reason it is unusable, or undefined once it is the active backend. */
+const tryBackend = async (
+  name: BackendName,
+  packages: NativePackages,
+): Promise<{ problem: string } | { device?: 'gpu' | 'cpu' }> => {
+  if (name === 'tensorflow-gpu' || name === 'tensorflow') {
+    const pkg = packages[name];
+    const problem = nativeBindingProblem(pkg);
+    if (problem !== undefined) return { problem };
+    try {
+      // Through a variable, so that tsc and bundlers never need the optional package.
+      await import(pkg);
+      if (!(await tf.setBackend(ENGINE_NAME[name])))
+        return { problem: 'the tensorflow backend failed to start' };
+    } catch (error) {
+      return { problem: `loading failed: ${messageOf(error)}` };
+    }
+    // tfjs-node-gpu only warns and runs on the CPU when the CUDA libraries are missing.
+    const usesGpu = (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
+    return { device: usesGpu ? 'gpu' : 'cpu' };
+  }
+  try {
+    if (!(await tf.setBackend(name))) return { problem: `the ${name} backend failed to initialise` };
+    await tf.ready();
+  } catch (error) {
+    return { problem: messageOf(error) };
+  }
+  if (name === 'wasm') registerWasmKernels();
+  return {};
+};
+
+const describe = (report: BackendReport): string => {
+  const skipped = Object.entries(report.skipped).map(([pkg, why]) => `${pkg}: ${why}`);
+  const device = report.device === undefined ? '' : ` on ${report.device}`;
+  const threads =
+    report.threads === undefined ? '' : ` (${report.threads} thread${report.threads > 1 ? 's' : ''})`;
+  const how = report.forced ? 'forced' : 'selected';
+  return `offrl/tensor: backend '${report.name}'${device}${threads} ${how}${skipped.length > 0 ? `; skipped ${skipped.join('; ')}` : ''}`;
+};
+
+/**
+ * Selects and activates a backend now, without the cache of `initBackend` (tests inject packages here).
+ * Auto mode walks `BACKEND_NAMES` and records why each better one was skipped; forced mode throws
+ * `backend 'X' is unavailable: <reason>`.
+ */
+export const selectBackend = async (options: BackendOptions = {}): Promise<BackendReport> => {
+  const env = options.env ?? process.env;
+  const requested = options.backend ?? (env['OFFRL_BACKEND'] || undefined);
+  const forced = requested === undefined ? undefined : parseBackendName(requested);
+  const packages = options.nativePackages ?? DEFAULT_NATIVE_PACKAGES;
+  const quiet = options.quiet ?? env['OFFRL_QUIET'] === '1';
+  // Silences the "Hi, looks like you are running TensorFlow.js in Node.js" banner.
+  tf.env().set('PROD', true);
+
+  const skipped: Record<string, string> = {};
+  let chosen: { name: BackendName; device?: 'gpu' | 'cpu' } | undefined;
+  for (const name of forced === undefined ? BACKEND_NAMES : [forced]) {
+    const outcome = await tryBackend(name, packages);
+    if ('problem' in outcome) {
+      const label = name === 'tensorflow-gpu' || name === 'tensorflow' ? packages[name] : name;
+      if (forced !== undefined)
+        throw new Error(`backend '${name}' (${label}) is unavailable: ${outcome.problem}`);
+      skipped[label] = outcome.problem;
+      continue;
+    }
+    chosen = { name, ...outcome };
+    break;
+  }
+  if (chosen === undefined) throw new Error(`no backend could be started: ${JSON.stringify(skipped)}`);
+  const report: BackendReport = {
+    name: chosen.name,
+    skipped,
+    forced: forced !== undefined,
+    ...(chosen.device === undefined ? {} : { device: chosen.device }),
+    ...(chosen.name === 'wasm' ? { threads: getThreadsCount() } : {}),
+  };
+  if (!quiet) (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(describe(report));
+  return report;
+};
+
+// The one piece of module state the house rules allow: the pending or finished selection.
+let selection: { readonly key: BackendName | 'auto'; readonly report: Promise<BackendReport> } | undefined;
+
+/**
+ * Selects the backend once per process and returns the same report on every later call. A later call
+ * that forces a different backend switches to it (and returns its report); an unforced call, or one
+ * forcing the backend already chosen, returns the cached report. A failed selection is not cached.
+ */
+export const initBackend = (options: BackendOptions = {}): Promise<BackendReport> => {
+  const env = options.env ?? process.env;
+  const requested = options.backend ?? (env['OFFRL_BACKEND'] || undefined);
+  let key: BackendName | 'auto';
+  try {
+    key = requested === undefined ? 'auto' : parseBackendName(requested);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (selection !== undefined) {
+    const current = selection;
+    const reuse = key === 'auto' || key === current.key;
+    if (reuse) return current.report;
+    return current.report.then(
+      (report) =>
+        report.name === key && tf.getBackend() === ENGINE_NAME[key] ? report : startSelection(key, options),
+      () => startSelection(key, options),
+    );
+  }
+  return startSelection(key, options);
+};
+
+const startSelection = (key: BackendName | 'auto', options: BackendOptions): Promise<BackendReport> => {
+  const report = selectBackend(options);
+  const entry = { key, report };
+  selection = entry;
+  // Forget a failed selection so that a later call can try again (e.g. with another backend).
+  report.catch(() => {
+    if (selection === entry) selection = undefined;
+  });
+  return report;
+};

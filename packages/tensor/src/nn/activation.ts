@@ -1,0 +1,55 @@
+/**
+ * Activations of the dense layers and their derivatives written in terms of the output y = f(z), so a
+ * custom gradient needs to keep only y:
+ *   relu′ = step(y),  tanh′ = 1 − y²,  elu′ = 1 + min(y, 0)  (e^z = y + 1 for z ≤ 0),  sigmoid′ = y(1 − y).
+ */
+import { type Tensor, tf } from '../tf.js';
+
+export const ACTIVATIONS = ['linear', 'relu', 'tanh', 'elu', 'sigmoid'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/** Activations that `tf.fused.matMul` applies in its epilogue for free (tanh is not among them). */
+export const isFusable = (activation: Activation): activation is 'linear' | 'relu' | 'elu' | 'sigmoid' =>
+  activation !== 'tanh';
+
+export const assertActivation = (layer: string, activation: string): Activation => {
+  const found = ACTIVATIONS.find((a) => a === activation);
+  if (found === undefined) {
+    throw new Error(
+      `${layer}: unknown activation '${activation}', expected one of ${ACTIVATIONS.join(', ')}`,
+    );
+  }
+  return found;
+};
+
+/** f(z) with tfjs's own ops (their gradients come from autodiff). */
+export const activate = (z: Tensor, activation: Activation): Tensor => {
+  switch (activation) {
+    case 'linear':
+      return z;
+    case 'relu':
+      return tf.relu(z);
+    case 'tanh':
+      return tf.tanh(z);
+    case 'elu':
+      return tf.elu(z);
+    case 'sigmoid':
+      return tf.sigmoid(z);
+  }
+};
+
+/** dL/dz from dL/dy and y = f(z). */
+export const activationBackward = (dy: Tensor, y: Tensor, activation: Activation): Tensor => {
+  switch (activation) {
+    case 'linear':
+      return dy;
+    case 'relu':
+      return tf.mul(dy, tf.step(y));
+    case 'tanh':
+      return tf.mul(dy, tf.sub(1, tf.square(y)));
+    case 'elu':
+      return tf.mul(dy, tf.add(1, tf.minimum(y, 0)));
+    case 'sigmoid':
+      return tf.mul(dy, tf.mul(y, tf.sub(1, y)));
+  }
+};
