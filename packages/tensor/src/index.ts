@@ -1,5 +1,7 @@
 export * from './backend.js';
+export * from './distributions/index.js';
 export * from './grad.js';
+export * from './gradient-check.js';
 export * from './loss.js';
 export * from './loss-combinators.js';
 export * from './module.js';
