@@ -23,3 +23,29 @@ export function assertValidState(envId: string, name: string, values: ArrayLike<
     if (!Number.isFinite(values[i])) throw new Error(`${envId}: setState ${name}[${i}] is ${values[i]}`);
   }
 }
+
+/**
+ * Checks a row-major batch of `numEnvs × actionSize` actions: its length and that every element is
+ * finite, naming the env (row) and element, before any env is stepped.
+ */
+export function assertValidActionBatch(
+  envId: string,
+  actions: ArrayLike<number>,
+  numEnvs: number,
+  actionSize: number,
+): void {
+  const expected = numEnvs * actionSize;
+  if (actions.length !== expected) {
+    throw new Error(
+      `${envId}: vector actions have length ${actions.length}, expected ${numEnvs} envs × ${actionSize} = ${expected}`,
+    );
+  }
+  for (let k = 0; k < expected; k++) {
+    if (!Number.isFinite(actions[k])) {
+      const row = Math.floor(k / actionSize);
+      throw new Error(
+        `${envId}: vector action of env ${row}, element ${k - row * actionSize} is ${actions[k]}; actions must be finite numbers`,
+      );
+    }
+  }
+}

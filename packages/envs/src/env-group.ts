@@ -1,3 +1,4 @@
+import { assertValidActionBatch } from './action.js';
 import type { Env } from './env.js';
 import { boxSize } from './space.js';
 
@@ -43,12 +44,8 @@ export class EnvGroup {
 
   step(actions: ArrayLike<number>): BatchedStep {
     const { envs, observationSize, actionSize } = this;
-    const expected = envs.length * actionSize;
-    if (actions.length !== expected) {
-      throw new Error(
-        `${envs[0]?.id}: vector actions have length ${actions.length}, expected ${envs.length} envs × ${actionSize} = ${expected}`,
-      );
-    }
+    // Check every action before stepping any env, so that a bad row leaves the whole batch unstepped.
+    assertValidActionBatch(envs[0]?.id ?? 'EnvGroup', actions, envs.length, actionSize);
     const observations = new Float64Array(envs.length * observationSize);
     const nextObservations = new Float64Array(envs.length * observationSize);
     const rewards = new Float64Array(envs.length);

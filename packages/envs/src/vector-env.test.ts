@@ -89,7 +89,9 @@ describe('makeVectorEnv', () => {
     await expect(vector.step([0, 0, 0])).rejects.toThrow(
       'Pendulum-v1: vector actions have length 3, expected 2 envs × 1 = 2',
     );
-    await expect(vector.step([0, Number.NaN])).rejects.toThrow('Pendulum-v1: action[0] is NaN');
+    await expect(vector.step([0, Number.NaN])).rejects.toThrow(
+      'Pendulum-v1: vector action of env 1, element 0 is NaN; actions must be finite numbers',
+    );
     await vector.close();
     await vector.close();
     await expect(vector.step([0, 0])).rejects.toThrow('Pendulum-v1: the vector env is closed');

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { assertValidActionBatch } from './action.js';
 import type { BatchedStep } from './env-group.js';
 import type { Box } from './space.js';
 import type { VectorEnv } from './vector-env-interface.js';
@@ -162,12 +163,7 @@ export class WorkerVectorEnv implements VectorEnv {
 
   async step(actions: ArrayLike<number>): Promise<BatchedStep> {
     this.assertOpen();
-    const expected = this.numEnvs * this.actionSize;
-    if (actions.length !== expected) {
-      throw new Error(
-        `${this.id}: vector actions have length ${actions.length}, expected ${this.numEnvs} envs × ${this.actionSize} = ${expected}`,
-      );
-    }
+    assertValidActionBatch(this.id, actions, this.numEnvs, this.actionSize);
     let row = 0;
     const replies = await Promise.all(
       this.channels.map((channel) => {
