@@ -1,1 +1,2 @@
-export const packageName = '@offrl/actors';
+export * from './behaviour-cloning.js';
+export * from './deterministic-policy.js';

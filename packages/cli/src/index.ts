@@ -1,1 +1,2 @@
-export const packageName = '@offrl/cli';
+export * from './demo.js';
+export * from './main.js';

@@ -1,1 +1,2 @@
-export const packageName = '@offrl/constraints';
+export * from './bc-penalty.js';
+export * from './kl-reward-penalty.js';

@@ -1,1 +1,5 @@
-export const packageName = '@offrl/critics';
+export * from './ensemble-reduce.js';
+export * from './q-ensemble.js';
+export * from './td-target.js';
+export * from './value-losses.js';
+export * from './value-network.js';

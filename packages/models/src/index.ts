@@ -1,1 +1,2 @@
-export const packageName = '@offrl/models';
+export * from './dynamics-ensemble.js';
+export * from './gaussian-nll.js';

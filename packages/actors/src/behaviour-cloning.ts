@@ -1,0 +1,18 @@
+/**
+ * Behaviour cloning for a deterministic policy: L = mean_b ‖π(s_b) − a_b‖² (summed over action
+ * dimensions, averaged over the batch; d3rlpy's and CORL's BC), with the mean absolute error as a metric.
+ */
+import { type LossResult, type Scalar, type Tensor, tf } from '@offrl/tensor';
+
+export const behaviourCloningMse = (policyActions: Tensor, dataActions: Tensor): LossResult => {
+  if (policyActions.shape.join(',') !== dataActions.shape.join(',')) {
+    throw new Error(
+      `behaviourCloningMse: policy actions [${policyActions.shape}] and data actions [${dataActions.shape}] differ`,
+    );
+  }
+  return tf.tidy(() => {
+    const error = tf.sub(policyActions, dataActions);
+    const loss = tf.mean(tf.sum(tf.square(error), -1)) as Scalar;
+    return { loss, metrics: { 'bc/mse': loss.clone(), 'bc/mae': tf.mean(tf.abs(error)) as Scalar } };
+  });
+};

@@ -1,0 +1,22 @@
+/** Recipes by name, so a configuration file or the command line can pick one. */
+import { bc } from './bc.js';
+import type { Dimensions, Recipe } from './recipe.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: each factory has its own config type; callers pass validated options.
+type RecipeFactory = (dimensions: Dimensions, config?: any) => Recipe;
+
+export const recipes: Readonly<Record<string, RecipeFactory>> = { bc };
+
+export const recipeNames = (): string[] => Object.keys(recipes).sort();
+
+export const makeRecipe = (
+  name: string,
+  dimensions: Dimensions,
+  config: Record<string, unknown> = {},
+): Recipe => {
+  const factory = recipes[name];
+  if (factory === undefined) {
+    throw new Error(`unknown recipe '${name}'; known recipes: ${recipeNames().join(', ')}`);
+  }
+  return factory(dimensions, config);
+};
