@@ -10,8 +10,9 @@
  * - 'members': per-member 2-D fused GEMMs with the fast dense gradient, on slices of the stacked
  *   parameters, stacked at the end. On wasm a rank-3 batched `tf.matMul` takes a scalar path about 25×
  *   slower than N plain GEMMs (performance.md §2: 25.1 ms vs 2 × 1.0 ms for [2,256,256]²), and its
- *   autodiff needs transposed products, so this is the fast one there. Measured, 5-member 2×256 critic
- *   ensemble, batch 256, forward + gradient: see ensemble.bench.ts.
+ *   autodiff needs transposed products, so this is the fast one there. Measured (bench/ensemble.bench.ts,
+ *   value and gradient, 2×256 critics, batch 256, one loaded 2-core run): 5 members 91 vs 616 ms (6.7×),
+ *   10 members 214 vs 1221 ms (5.7×) on wasm; on the JS cpu backend the two are equal (2 members, 0.99×).
  * - 'batched': one `tf.matMul` of [N, B, in] × [N, in, out] per layer with tfjs autodiff. Native
  *   TensorFlow (CPU or CUDA) runs it as one batched GEMM, where N separate small kernels would each pay
  *   a launch, so it is the default on the 'tensorflow' backends.

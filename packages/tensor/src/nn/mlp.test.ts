@@ -89,7 +89,7 @@ describe('mlp', () => {
 
   it('keeps the tensor count constant over 1,000 training steps (no leak)', () => {
     const net = mlp({ inputSize: 6, hiddenSizes: [8, 8], outputSize: 1, layerNorm: true, dropout: 0.1 });
-    const optimizer = adam({ lr: 1e-3 });
+    const optimizer = adam({ learningRate: 1e-3 });
     let params = net.init(makeKey(1));
     let state = optimizer.init(params);
     const x = tf.randomNormal([16, 6], 0, 1, 'float32', 2);
