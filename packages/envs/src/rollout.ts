@@ -54,7 +54,7 @@ export async function rollout(
   const runningReturn = new Float64Array(n);
   const runningLength = new Uint32Array(n);
   const record = options.record === true;
-  const recorder = new TransitionRecorder(observationSize, actionSize);
+  const recorder = record ? new TransitionRecorder(observationSize, actionSize) : undefined;
   // The running episode of each env, moved into `recorder` when it ends, so episodes stay contiguous.
   const episodeRecorders = record
     ? Array.from({ length: n }, () => new TransitionRecorder(observationSize, actionSize))
@@ -87,7 +87,7 @@ export async function rollout(
       if (terminal || timeout) {
         returns.push(runningReturn[i] as number);
         lengths.push(runningLength[i] as number);
-        if (episodeRecorders !== undefined) recorder.drain(episodeRecorders[i]!);
+        if (recorder !== undefined && episodeRecorders !== undefined) recorder.drain(episodeRecorders[i]!);
         episodesDone[i] = (episodesDone[i] as number) + 1;
         runningReturn[i] = 0;
         runningLength[i] = 0;
@@ -102,7 +102,7 @@ export async function rollout(
     lengths: Uint32Array.from(lengths),
     normalizedScores: Float64Array.from(returns, (value) => normalizedScore(env.id, value)),
   };
-  return record ? { ...result, transitions: recorder.finish() } : result;
+  return recorder === undefined ? result : { ...result, transitions: recorder.finish() };
 }
 
 function rowOf(values: ArrayLike<number>, row: number, width: number): Float64Array {
