@@ -8,6 +8,7 @@ export * from './module.js';
 export * from './nn/index.js';
 export * from './optim/index.js';
 export * from './random.js';
+export * from './safetensors.js';
 export * from './tf.js';
 export * from './tree.js';
 export * from './wasm-kernels.js';
