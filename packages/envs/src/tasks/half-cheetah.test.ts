@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MujocoEnv } from '../mujoco-env.js';
-import { halfCheetahV5 } from './half-cheetah.js';
+import { halfCheetahV4, halfCheetahV5 } from './half-cheetah.js';
 
 describe('HalfCheetah-v5', () => {
   it('observes qpos[1:] and the unclipped qvel; reward ẋ − 0.1·‖a‖²', async () => {
@@ -47,5 +47,18 @@ describe('HalfCheetah-v5', () => {
     expect(sumSquares / 450).toBeGreaterThan(0.007);
     expect(sumSquares / 450).toBeLessThan(0.013);
     env.close();
+  });
+
+  it('HalfCheetah-v4 steps exactly like v5 (it has no healthy reward to differ in)', async () => {
+    const [v5, v4] = await Promise.all([MujocoEnv.create(halfCheetahV5), MujocoEnv.create(halfCheetahV4)]);
+    expect(v4.reset({ seed: 2 }).observation).toEqual(v5.reset({ seed: 2 }).observation);
+    for (let t = 0; t < 50; t++) {
+      const action = [0, 1, 2, 3, 4, 5].map((i) => Math.sin(0.2 * t + i));
+      const a = v5.step(action);
+      const b = v4.step(action);
+      expect([b.observation, b.reward]).toEqual([a.observation, a.reward]);
+    }
+    v5.close();
+    v4.close();
   });
 });
