@@ -159,6 +159,13 @@ suite('readD4RL', () => {
     });
   });
 
+  it('skips infos and metadata with extraKeys: false', async () => {
+    const dataset = await readD4RL(await h5pyD4RLFile('core.hdf5'), { extraKeys: false });
+    expect(dataset.infos).toEqual({});
+    expect(dataset.metadata).toEqual({});
+    expect(dataset.size).toBe(12);
+  });
+
   it('applies qlearning_dataset semantics on request', async () => {
     const path = await h5pyD4RLFile('q.hdf5');
     const dataset = await readD4RL(path, { qlearning: true });
