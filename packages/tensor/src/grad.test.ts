@@ -25,7 +25,9 @@ const loss = (params: Params) => {
   };
 };
 
-const flat = (tree: TensorTree) =>
+type Nested = { [name: string]: number[] | Nested };
+
+const flat = (tree: TensorTree): Nested =>
   Object.fromEntries(
     Object.entries(tree).map(([k, v]) => [
       k,

@@ -132,7 +132,7 @@ describe('sumNamedLosses', () => {
   it('prefixes metrics with the term name and reports each term', () => {
     const p = { w: tf.tensor1d([1, 2]) };
     const b = { x: tf.tensor1d([3, -1]) };
-    const result = tf.tidy(() => {
+    const result: Record<string, Tensor> = tf.tidy(() => {
       const { loss, metrics } = sumNamedLosses({ td: linear(2, 'q'), cql: linear(5, 'q') })(p, b, makeKey(1));
       return { loss, ...metrics };
     });
