@@ -15,7 +15,9 @@ for (const pkg of readdirSync(join(root, 'packages')).sort()) {
   for (const file of readdirSync(dir).sort()) {
     if (!file.endsWith('.bench.js')) continue;
     if (filters.length > 0 && !filters.some((f) => `${pkg}/${file}`.includes(f))) continue;
-    const result = spawnSync(process.execPath, [join(dir, file)], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const result = spawnSync(process.execPath, [join(dir, file)], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     if (result.status !== 0) {
       failures++;
       console.error(`bench ${pkg}/${file} exited with ${result.status ?? result.signal}`);

@@ -48,7 +48,7 @@ describe('keys', () => {
     const x = normal(key, [64]).dataSync();
     expect(normal(key, [64]).dataSync()).toEqual(x);
     expect(normal(a!, [64]).dataSync()).not.toEqual(normal(b!, [64]).dataSync());
-    const mean = x.reduce((s, v) => s + v, 0) / x.length;
+    const mean = Array.from(x).reduce((s, v) => s + v, 0) / x.length;
     expect(Math.abs(mean)).toBeLessThan(0.5);
   });
 });
