@@ -59,7 +59,7 @@ async function h5pyD4RLFile(name: string, options: FixtureOptions = {}): Promise
         name: key,
         data,
         shape,
-        dtype: '<f4',
+        dtype: '<f',
         chunks: [4, ...shape.slice(1)],
         compression: 4,
       });
@@ -77,23 +77,23 @@ async function h5pyD4RLFile(name: string, options: FixtureOptions = {}): Promise
   infos.create_dataset({
     name: 'action_log_probs',
     data: Float32Array.from({ length: size }, (_, i) => -i),
-    dtype: '<f4',
+    dtype: '<f',
   });
   infos.create_dataset({
     name: 'qpos',
     data: new Float32Array(size * 2).fill(0.5),
     shape: [size, 2],
-    dtype: '<f4',
+    dtype: '<f',
   });
   const metadata = file.create_group('metadata');
   metadata.create_dataset({ name: 'algorithm', data: 'SAC', dtype: 'A3' });
-  metadata.create_dataset({ name: 'iteration', data: Int32Array.of(7), shape: [], dtype: '<i4' });
+  metadata.create_dataset({ name: 'iteration', data: Int32Array.of(7), shape: [], dtype: '<i' });
   const fc0 = metadata.create_group('policy').create_group('fc0');
   fc0.create_dataset({
     name: 'weight',
     data: Float32Array.from({ length: 6 }, (_, i) => i),
     shape: [2, 3],
-    dtype: '<f4',
+    dtype: '<f',
   });
   file.close();
   patchH5pyBools(path);
@@ -293,11 +293,27 @@ suite('readD4RL on bad input', () => {
 });
 
 suite('writeD4RL', () => {
-  it('round-trips arrays, flags, episodes, infos and metadata', async () => {
-    const original = await readD4RL(await h5pyD4RLFile('source.hdf5'));
+  it('round-trips arrays, flags, episodes, infos and metadata, keeping element types', async () => {
+    const read = await readD4RL(await h5pyD4RLFile('source.hdf5'));
+    const size = read.size;
+    const original = {
+      ...read,
+      infos: {
+        ...read.infos,
+        contact: { data: Uint8Array.from({ length: size }, (_, i) => i % 2), shape: [size] },
+        step: { data: Int32Array.from({ length: size }, (_, i) => -i), shape: [size] },
+        'nested/energy': { data: Float64Array.from({ length: size }, (_, i) => i / 3), shape: [size] },
+      },
+      metadata: { ...read.metadata, temperature: 0.1 },
+    };
     const path = join(dir, 'written.hdf5');
     await writeD4RL(path, original);
     const back = await readD4RL(path);
+    expect(back.infos['contact']!.data).toBeInstanceOf(Uint8Array);
+    expect(back.infos['step']!.data).toBeInstanceOf(Int32Array);
+    expect(back.infos['nested/energy']!.data).toBeInstanceOf(Float64Array);
+    expect(back.infos['qpos']!.data).toBeInstanceOf(Float32Array);
+    expect(back.metadata['temperature']).toBe(0.1); // float64 scalar, not rounded to float32
     for (const key of [
       'observations',
       'nextObservations',

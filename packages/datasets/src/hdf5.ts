@@ -192,7 +192,17 @@ export function readRowsInto(
   const step = Math.max(chunkRows, Math.ceil(wanted / chunkRows) * chunkRows);
   for (let start = 0; start < rows; start += step) {
     const end = Math.min(rows, start + step);
-    const part = dataset.slice([[start, end]]) as ArrayLike<number | bigint>;
+    let part: ArrayLike<number | bigint>;
+    try {
+      part = dataset.slice([[start, end]]) as ArrayLike<number | bigint>;
+    } catch (cause) {
+      // e.g. a corrupt gzip chunk; name the key and the rows being read
+      throw toDatasetError(cause, 'unreadable', {
+        file: source,
+        field: dataset.path.replace(/^\//, ''),
+        row: start,
+      });
+    }
     const offset = start * width;
     if (part instanceof BigInt64Array || part instanceof BigUint64Array) {
       for (let i = 0; i < part.length; i++) target[offset + i] = Number(part[i]);
@@ -281,16 +291,20 @@ export interface WriteArrayOptions {
   readonly resizable?: boolean;
 }
 
-/** The numpy-style dtype h5wasm writes for a typed array. */
+/**
+ * The dtype string h5wasm 0.10.3 needs for a typed array. It reads one struct-module letter
+ * (b/B int8, h/H int16, i/I int32, f float32, d float64) and ignores any size digits, so numpy's
+ * '<f8' would silently mean float32 and '<i1' int32: never pass numpy-style sizes.
+ */
 function dtypeOf(data: NumericArray): string {
-  if (data instanceof Float32Array) return '<f4';
-  if (data instanceof Float64Array) return '<f8';
-  if (data instanceof Int8Array) return '<i1';
-  if (data instanceof Uint8Array) return '<u1';
-  if (data instanceof Int16Array) return '<i2';
-  if (data instanceof Uint16Array) return '<u2';
-  if (data instanceof Int32Array) return '<i4';
-  return '<u4';
+  if (data instanceof Float32Array) return '<f';
+  if (data instanceof Float64Array) return '<d';
+  if (data instanceof Int8Array) return '<b';
+  if (data instanceof Uint8Array) return '<B';
+  if (data instanceof Int16Array) return '<h';
+  if (data instanceof Uint16Array) return '<H';
+  if (data instanceof Int32Array) return '<i';
+  return '<I';
 }
 
 /** Writes `data` of `shape` as dataset `name` in `group`, chunked (and gzipped if asked). */
@@ -329,7 +343,7 @@ export function writeFlags(
     new Int8Array(flags.buffer, flags.byteOffset, flags.length),
     [flags.length],
     options,
-    '|b1',
+    '|b',
   );
 }
 

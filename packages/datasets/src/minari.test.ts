@@ -54,7 +54,7 @@ async function h5pyMinariDataset(name: string, options: MinariFixtureOptions = {
       name: 'observations',
       data: observations,
       shape: [rows, OBSERVATION_DIM],
-      dtype: '<f8',
+      dtype: '<d',
       maxshape: [null, OBSERVATION_DIM],
       chunks: [8, OBSERVATION_DIM],
     });
@@ -62,7 +62,7 @@ async function h5pyMinariDataset(name: string, options: MinariFixtureOptions = {
       name: 'actions',
       data: Float32Array.from({ length: steps }, (_, t) => t / 4),
       shape: [steps, 1],
-      dtype: '<f4',
+      dtype: '<f',
       maxshape: [null, 1],
       chunks: [8, 1],
     });
@@ -72,7 +72,7 @@ async function h5pyMinariDataset(name: string, options: MinariFixtureOptions = {
       name: 'rewards',
       data: rewards,
       shape: [steps],
-      dtype: '<f8',
+      dtype: '<d',
       maxshape: [null],
       chunks: [8],
     });
@@ -93,7 +93,7 @@ async function h5pyMinariDataset(name: string, options: MinariFixtureOptions = {
       name: 'x_position',
       data: Float64Array.from({ length: steps + 1 }, (_, t) => 10 * e + t),
       shape: [steps + 1],
-      dtype: '<f8',
+      dtype: '<d',
     });
   }
   file.close();
@@ -132,7 +132,12 @@ async function rejection(promise: Promise<unknown>): Promise<DatasetError> {
 
 suite('readMinari', () => {
   it('reads an h5py-written Minari HDF5 dataset, episodes in numeric order', async () => {
-    const dataset = await readMinari(await h5pyMinariDataset('simple'));
+    const root = await h5pyMinariDataset('simple');
+    const file = new h5wasm.File(join(root, 'data', 'main_data.hdf5'), 'r');
+    // the fixture mirrors Minari's MuJoCo files: float64 observations
+    expect((file.get('episode_0/observations') as InstanceType<typeof h5wasm.Dataset>).metadata.size).toBe(8);
+    file.close();
+    const dataset = await readMinari(root);
     const lengths = Array.from({ length: EPISODES }, (_, e) => lengthOf(e));
     const size = lengths.reduce((a, b) => a + b, 0);
     expect(dataset.size).toBe(size);
@@ -253,6 +258,16 @@ suite('writeMinari', () => {
     const episode = file.get('episode_3') as InstanceType<typeof h5wasm.Group>;
     expect(episode.attrs['total_steps']!.value).toBe(BigInt(lengthOf(3)));
     const observations = episode.get('observations') as InstanceType<typeof h5wasm.Dataset>;
+    // float32 observations, float64 rewards (as Minari), bool-like int8 flags
+    expect(observations.metadata).toMatchObject({ type: 1, size: 4 });
+    expect((episode.get('rewards') as InstanceType<typeof h5wasm.Dataset>).metadata).toMatchObject({
+      type: 1,
+      size: 8,
+    });
+    expect((episode.get('terminations') as InstanceType<typeof h5wasm.Dataset>).metadata).toMatchObject({
+      type: 0,
+      size: 1,
+    });
     expect(observations.shape).toEqual([lengthOf(3) + 1, 2]);
     // maxshape (None, 2): HDF5's H5S_UNLIMITED is 2^64 − 1
     expect(observations.metadata.maxshape).toEqual([2 ** 64, 2]);

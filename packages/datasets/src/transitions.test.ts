@@ -80,6 +80,20 @@ suite('createTransitions', () => {
     expect(error).toMatchObject({ code: 'bad-value', field: 'timeouts', row: 1 });
   });
 
+  it('rejects arrays of the wrong element type', () => {
+    const rewards = Float64Array.of(1, 2, 3) as unknown as Float32Array;
+    expect(leftOf(createTransitions(fields({ rewards })))).toMatchObject({
+      code: 'bad-dtype',
+      field: 'rewards',
+      detail: 'must be a Float32Array, got Float64Array',
+    });
+    const terminals = [0, 1, 0] as unknown as Uint8Array;
+    expect(leftOf(createTransitions(fields({ terminals })))).toMatchObject({
+      code: 'bad-dtype',
+      field: 'terminals',
+    });
+  });
+
   it('rejects non-positive dimensions', () => {
     const error = leftOf(createTransitions(fields({ observationDim: 0 })));
     expect(error).toMatchObject({ code: 'bad-argument', field: 'observationDim' });

@@ -88,6 +88,22 @@ export function createTransitions(fields: TransitionFields): E.Either<DatasetErr
     if (!Number.isInteger(dim) || dim <= 0)
       return located('bad-argument', `must be a positive integer, got ${dim}`, field);
   }
+  // Types say this already; JavaScript callers and casts get a located error instead of NaN math.
+  for (const [field, array, expected] of [
+    ['observations', fields.observations, Float32Array],
+    ['actions', fields.actions, Float32Array],
+    ['rewards', fields.rewards, Float32Array],
+    ['nextObservations', fields.nextObservations, Float32Array],
+    ['mcReturns', fields.mcReturns, Float32Array],
+    ['terminals', fields.terminals, Uint8Array],
+    ['timeouts', fields.timeouts, Uint8Array],
+    ['episodeEnds', fields.episodeEnds, Uint32Array],
+  ] as const) {
+    if (array !== undefined && !(array instanceof expected)) {
+      const actual = (array as object)?.constructor?.name ?? typeof array;
+      return located('bad-dtype', `must be a ${expected.name}, got ${actual}`, field);
+    }
+  }
   const size = fields.rewards.length;
   const lengths: [string, ArrayLike<number> | undefined, number][] = [
     ['observations', fields.observations, observationDim],
