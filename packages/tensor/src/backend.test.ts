@@ -81,6 +81,16 @@ describe('backend selection', () => {
     expect(lines).toHaveLength(2);
   });
 
+  it('refuses threads once the single-threaded wasm backend has started', async () => {
+    await selectBackend({ backend: 'wasm', env: {}, quiet: true });
+    await expect(selectBackend({ backend: 'wasm', wasmThreads: 2, env: {}, quiet: true })).rejects.toThrow(
+      /threaded wasm: the wasm backend already started single-threaded/,
+    );
+    await expect(selectBackend({ env: { OFFRL_WASM_THREADS: '9' }, quiet: true })).rejects.toThrow(
+      'threaded wasm: threads must be an integer in [2, 8], got 9',
+    );
+  });
+
   it('silences the Node.js banner of the cpu backend', async () => {
     await selectBackend({ backend: 'cpu', env: {}, quiet: true });
     expect(tf.env().getBool('PROD')).toBe(true);

@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from './tf.js';
 import { registerWasmKernels } from './wasm-kernels.js';
+import { startThreadedWasm } from './wasm-threads.js';
 
 /** Backend names in order of preference. */
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -41,6 +42,11 @@ export interface BackendOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Package names of the native backends (tests inject missing ones). */
   readonly nativePackages?: NativePackages;
+  /**
+   * XNNPACK threads for the wasm backend (2–8) through its threaded SIMD build (wasm-threads.ts);
+   * defaults to `env.OFFRL_WASM_THREADS`, else 1 (the stock single-threaded build).
+   */
+  readonly wasmThreads?: number;
 }
 
 export interface BackendReport {
@@ -102,6 +108,7 @@ const messageOf = (error: unknown): string =>
 const tryBackend = async (
   name: BackendName,
   packages: NativePackages,
+  wasmThreads: number,
 ): Promise<{ problem: string } | { device?: 'gpu' | 'cpu' }> => {
   if (name === 'tensorflow-gpu' || name === 'tensorflow') {
     const pkg = packages[name];
@@ -118,6 +125,10 @@ const tryBackend = async (
     // tfjs-node-gpu only warns and runs on the CPU when the CUDA libraries are missing.
     const usesGpu = (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
     return { device: usesGpu ? 'gpu' : 'cpu' };
+  }
+  if (name === 'wasm' && wasmThreads > 1) {
+    // An explicit request: a failure here is an error, not a reason to fall back silently.
+    await startThreadedWasm(wasmThreads);
   }
   try {
     if (!(await tf.setBackend(name))) return { problem: `the ${name} backend failed to initialise` };
@@ -149,13 +160,19 @@ export const selectBackend = async (options: BackendOptions = {}): Promise<Backe
   const forced = requested === undefined ? undefined : parseBackendName(requested);
   const packages = options.nativePackages ?? DEFAULT_NATIVE_PACKAGES;
   const quiet = options.quiet ?? env['OFFRL_QUIET'] === '1';
+  const wasmThreads = options.wasmThreads ?? Number(env['OFFRL_WASM_THREADS'] || 1);
+  if (!Number.isInteger(wasmThreads) || wasmThreads < 1) {
+    throw new RangeError(
+      `wasm threads must be a positive integer, got ${options.wasmThreads ?? env['OFFRL_WASM_THREADS']}`,
+    );
+  }
   // Silences the "Hi, looks like you are running TensorFlow.js in Node.js" banner.
   tf.env().set('PROD', true);
 
   const skipped: Record<string, string> = {};
   let chosen: { name: BackendName; device?: 'gpu' | 'cpu' } | undefined;
   for (const name of forced === undefined ? BACKEND_NAMES : [forced]) {
-    const outcome = await tryBackend(name, packages);
+    const outcome = await tryBackend(name, packages, wasmThreads);
     if ('problem' in outcome) {
       const label = name === 'tensorflow-gpu' || name === 'tensorflow' ? packages[name] : name;
       if (forced !== undefined)

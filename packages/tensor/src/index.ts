@@ -12,3 +12,4 @@ export * from './safetensors.js';
 export * from './tf.js';
 export * from './tree.js';
 export * from './wasm-kernels.js';
+export * from './wasm-threads.js';

@@ -5,6 +5,8 @@
  * autodiff and `tf.train.adam`, as performance.md §5 "naive"). Medians over all timed updates; the fast
  * record carries `ratio` = naive / fast from the same run. Prints one JSON object per line.
  *
+ * `OFFRL_WASM_THREADS=2` runs the wasm part on the threaded SIMD build (records carry `threads`).
+ *
  * Fast path: `mlp` (fused forward, custom dense gradient, input gradient skipped), `valueAndGrad` and
  * the functional `adam` of src/optim.
  */
@@ -86,7 +88,7 @@ const naiveUpdate = (x: Tensor, y: Tensor): { update: Update; dispose: () => voi
 };
 
 const bench = async (backend: 'wasm' | 'cpu', warmup: number, rounds: number, perRound: number) => {
-  await initBackend({ backend, quiet: true });
+  const report = await initBackend({ backend, quiet: true });
   const x = tf.randomNormal([BATCH, INPUT], 0, 1, 'float32', 11);
   const y = tf.randomNormal([BATCH, 1], 0, 1, 'float32', 12);
   const fast = fastUpdate(x, y);
@@ -108,7 +110,14 @@ const bench = async (backend: 'wasm' | 'cpu', warmup: number, rounds: number, pe
   tf.dispose([x, y]);
   const fastMs = median(times.fast);
   const naiveMs = median(times.naive);
-  const common = { backend, unit: 'ms', updates: times.fast.length, batch: BATCH, net: '23-256-256-1 relu' };
+  const common = {
+    backend,
+    unit: 'ms',
+    ...(report.threads === undefined ? {} : { threads: report.threads }),
+    updates: times.fast.length,
+    batch: BATCH,
+    net: '23-256-256-1 relu',
+  };
   console.log(
     JSON.stringify({
       name: 'tensor.mlp-update',
