@@ -207,8 +207,8 @@ suite('readMinari on bad input', () => {
     expect(await rejection(readMinari(root))).toMatchObject({ code: 'bad-metadata', field: 'total_steps' });
   });
 
-  it('rejects the Arrow storage as unsupported, naming the field', async () => {
-    const root = await h5pyMinariDataset('arrow', { metadata: { data_format: 'arrow' } });
+  it('rejects other storage formats as unsupported, naming the field', async () => {
+    const root = await h5pyMinariDataset('parquet', { metadata: { data_format: 'parquet' } });
     expect(await rejection(readMinari(root))).toMatchObject({ code: 'unsupported', field: 'data_format' });
   });
 

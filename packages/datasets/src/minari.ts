@@ -57,16 +57,17 @@ export interface ReadMinariOptions {
 }
 
 /**
- * Reads a Minari dataset in the HDF5 storage (`data/main_data.hdf5`, one `episode_<i>` group per
- * episode, in order of i). Per episode of T steps: `observations` (T+1, d), the last row being the
- * final observation, so row t gives s_t and row t+1 gives s'_t; `actions` (T, a); `rewards` (T,);
- * `terminations` → `terminals`; `truncations` → `timeouts`. Every episode ends where its group
- * ends, flagged or not. `infos/*` with T+1 rows keep rows 1..T (the info returned by the step that
- * made transition t; row 0 is the reset info); with T rows they are kept as they are. Keys of
- * `metadata.json` become `metadata` values (strings and numbers as they are, anything else as its
- * JSON text). Observations and rewards, float64 in Minari's MuJoCo datasets, become float32.
+ * Reads a Minari dataset. HDF5 storage (`data/main_data.hdf5`, the default): one `episode_<i>`
+ * group per episode, in order of i. Per episode of T steps: `observations` (T+1, d), the last row
+ * being the final observation, so row t gives s_t and row t+1 gives s'_t; `actions` (T, a);
+ * `rewards` (T,); `terminations` → `terminals`; `truncations` → `timeouts`. Every episode ends
+ * where its group ends, flagged or not. `infos/*` with T+1 rows keep rows 1..T (the info returned
+ * by the step that made transition t; row 0 is the reset info); with T rows they are kept as they
+ * are. Arrow storage (`data_format: "arrow"`): see `readArrowEpisodes` (infos are not read).
+ * Keys of `metadata.json` become `metadata` values (strings and numbers as they are, anything else
+ * as its JSON text). Observations and rewards, float64 in Minari's MuJoCo datasets, become float32.
  *
- * Dict and Tuple observation spaces (subgroups) and the Arrow storage are rejected as `unsupported`.
+ * Dict and Tuple observation spaces are rejected as `unsupported`.
  */
 export async function readMinari(
   dirOrId: string,
@@ -76,11 +77,37 @@ export async function readMinari(
   const metadataPath = join(dataDir, 'metadata.json');
   const metadata = readMetadataJson(metadataPath);
   const format = metadata['data_format'] ?? 'hdf5';
-  if (format !== 'hdf5') {
-    throw new DatasetError('unsupported', `data_format "${String(format)}" is not supported (only "hdf5")`, {
-      file: metadataPath,
-      field: 'data_format',
+  if (format === 'arrow') {
+    // Loaded on demand: apache-arrow takes about 0.1 s to import, and most datasets are HDF5.
+    const { readArrowEpisodes } = await import('./minari-arrow.js');
+    const arrow = readArrowEpisodes(dataDir);
+    checkDimensions(arrow.observationDim, arrow.actionDim, dataDir, options.expect);
+    const sizes = arrow.episodes.map((e) => e.steps);
+    const assembled = allocateEpisodes(sizes, arrow.observationDim, arrow.actionDim);
+    arrow.episodes.forEach((episode, k) => {
+      assembled.put(k, episode);
     });
+    return finish(
+      {
+        ...assembled,
+        infos: {},
+        warnings: [...arrow.warnings],
+        names: arrow.episodes.map((e) => String(e.id)),
+      },
+      metadata,
+      metadataPath,
+      dataDir,
+    );
+  }
+  if (format !== 'hdf5') {
+    throw new DatasetError(
+      'unsupported',
+      `data_format "${String(format)}" is not supported ("hdf5" or "arrow")`,
+      {
+        file: metadataPath,
+        field: 'data_format',
+      },
+    );
   }
   const source = join(dataDir, 'main_data.hdf5');
   const file = await openHdf5(source);
@@ -195,64 +222,30 @@ function readEpisodes(
     }
     episodes.push({ name, group, steps });
   }
-  const { expect = {} } = options;
-  if (expect.observationDim !== undefined && expect.observationDim !== observationDim) {
-    throw located(
-      'dimension-mismatch',
-      `has dimension ${observationDim}, the environment expects ${expect.observationDim}`,
-      'observations',
-    );
-  }
-  if (expect.actionDim !== undefined && expect.actionDim !== actionDim) {
-    throw located(
-      'dimension-mismatch',
-      `has dimension ${actionDim}, the environment expects ${expect.actionDim}`,
-      'actions',
-    );
-  }
-  const size = episodes.reduce((sum, e) => sum + e.steps, 0);
-  const declaredSteps = metadataJson['total_steps'];
-  if (typeof declaredSteps === 'number' && declaredSteps !== size) {
-    throw new DatasetError('bad-metadata', `says ${declaredSteps}, the episodes hold ${size} steps`, {
-      file: metadataPath,
-      field: 'total_steps',
-    });
-  }
-  const declaredEpisodes = metadataJson['total_episodes'];
-  if (typeof declaredEpisodes === 'number' && declaredEpisodes !== episodes.length) {
-    throw new DatasetError(
-      'bad-metadata',
-      `says ${declaredEpisodes}, the file holds ${episodes.length} episodes`,
-      {
-        file: metadataPath,
-        field: 'total_episodes',
-      },
-    );
-  }
+  checkDimensions(observationDim, actionDim, source, options.expect);
 
   // Second pass: copy each episode into its rows.
-  const observations = new Float32Array(size * observationDim);
-  const nextObservations = new Float32Array(size * observationDim);
-  const actions = new Float32Array(size * actionDim);
-  const rewards = new Float32Array(size);
-  const terminals = new Uint8Array(size);
-  const timeouts = new Uint8Array(size);
-  const episodeEnds = new Uint32Array(episodes.length);
+  const assembled = allocateEpisodes(
+    episodes.map((e) => e.steps),
+    observationDim,
+    actionDim,
+  );
   const infoParts = new Map<string, (Column | undefined)[]>();
-  let offset = 0;
   episodes.forEach(({ name, group, steps }, k) => {
     const episodeObservations = new Float32Array((steps + 1) * observationDim);
     readRowsInto(getDataset(group, 'observations', source), episodeObservations, source);
-    observations.set(episodeObservations.subarray(0, steps * observationDim), offset * observationDim);
-    nextObservations.set(episodeObservations.subarray(observationDim), offset * observationDim);
-    readRowsInto(
-      getDataset(group, 'actions', source),
-      actions.subarray(offset * actionDim, (offset + steps) * actionDim),
-      source,
-    );
-    readRowsInto(getDataset(group, 'rewards', source), rewards.subarray(offset, offset + steps), source);
-    terminals.set(readFlags(getDataset(group, 'terminations', source), steps, source), offset);
-    timeouts.set(readFlags(getDataset(group, 'truncations', source), steps, source), offset);
+    const actions = new Float32Array(steps * actionDim);
+    readRowsInto(getDataset(group, 'actions', source), actions, source);
+    const rewards = new Float32Array(steps);
+    readRowsInto(getDataset(group, 'rewards', source), rewards, source);
+    assembled.put(k, {
+      steps,
+      observations: episodeObservations,
+      actions,
+      rewards,
+      terminals: readFlags(getDataset(group, 'terminations', source), steps, source),
+      timeouts: readFlags(getDataset(group, 'truncations', source), steps, source),
+    });
     if (hasPath(group, 'infos')) {
       const infosGroup = group.get('infos') as H5Group;
       for (const path of datasetPaths(infosGroup)) {
@@ -262,8 +255,6 @@ function readEpisodes(
         infoParts.set(path, parts);
       }
     }
-    offset += steps;
-    episodeEnds[k] = offset;
   });
 
   const warnings: string[] = [];
@@ -274,42 +265,144 @@ function readEpisodes(
       warnings.push(`infos/${path} is missing or differs in shape in some episodes: left out`);
     else infos[path] = joined;
   }
+  return finish(
+    { ...assembled, infos, warnings, names: episodes.map((e) => e.name) },
+    metadataJson,
+    metadataPath,
+    source,
+  );
+}
+
+function checkDimensions(
+  observationDim: number,
+  actionDim: number,
+  source: string,
+  expect: ExpectedDimensions = {},
+): void {
+  if (expect.observationDim !== undefined && expect.observationDim !== observationDim) {
+    throw new DatasetError(
+      'dimension-mismatch',
+      `has dimension ${observationDim}, the environment expects ${expect.observationDim}`,
+      { file: source, field: 'observations' },
+    );
+  }
+  if (expect.actionDim !== undefined && expect.actionDim !== actionDim) {
+    throw new DatasetError(
+      'dimension-mismatch',
+      `has dimension ${actionDim}, the environment expects ${expect.actionDim}`,
+      {
+        file: source,
+        field: 'actions',
+      },
+    );
+  }
+}
+
+/** One episode's arrays: observations have T + 1 rows (the final observation included). */
+interface EpisodeArrays {
+  readonly steps: number;
+  readonly observations: Float32Array;
+  readonly actions: Float32Array;
+  readonly rewards: Float32Array;
+  readonly terminals: Uint8Array;
+  readonly timeouts: Uint8Array;
+}
+
+/** The dataset's arrays, allocated once for all episodes, and a function that copies episode k in. */
+function allocateEpisodes(sizes: readonly number[], observationDim: number, actionDim: number) {
+  const size = sizes.reduce((sum, steps) => sum + steps, 0);
+  const episodeEnds = new Uint32Array(sizes.length);
+  sizes.reduce((end, steps, k) => {
+    episodeEnds[k] = end + steps;
+    return end + steps;
+  }, 0);
+  const arrays = {
+    observationDim,
+    actionDim,
+    observations: new Float32Array(size * observationDim),
+    nextObservations: new Float32Array(size * observationDim),
+    actions: new Float32Array(size * actionDim),
+    rewards: new Float32Array(size),
+    terminals: new Uint8Array(size),
+    timeouts: new Uint8Array(size),
+    episodeEnds,
+  };
+  // s_t is observation row t, s'_t is row t + 1 of the same episode.
+  const put = (k: number, episode: EpisodeArrays) => {
+    const start = k === 0 ? 0 : episodeEnds[k - 1]!;
+    const { steps } = episode;
+    arrays.observations.set(episode.observations.subarray(0, steps * observationDim), start * observationDim);
+    arrays.nextObservations.set(episode.observations.subarray(observationDim), start * observationDim);
+    arrays.actions.set(episode.actions, start * actionDim);
+    arrays.rewards.set(episode.rewards, start);
+    arrays.terminals.set(episode.terminals, start);
+    arrays.timeouts.set(episode.timeouts, start);
+  };
+  return { ...arrays, put };
+}
+
+interface AssembledEpisodes extends Omit<ReturnType<typeof allocateEpisodes>, 'put'> {
+  readonly infos: Record<string, Column>;
+  readonly warnings: string[];
+  /** How the file names each episode (`episode_3`, or `3` for an Arrow directory), for errors. */
+  readonly names: readonly string[];
+}
+
+/** Checks the metadata totals, validates, and locates any bad value inside its episode. */
+function finish(
+  assembled: AssembledEpisodes,
+  metadataJson: Record<string, unknown>,
+  metadataPath: string,
+  source: string,
+): TransitionDataset {
+  const { episodeEnds } = assembled;
+  const size = assembled.rewards.length;
+  for (const [field, expected] of [
+    ['total_steps', size],
+    ['total_episodes', episodeEnds.length],
+  ] as const) {
+    const declared = metadataJson[field];
+    if (typeof declared === 'number' && declared !== expected) {
+      throw new DatasetError('bad-metadata', `says ${declared}, the data holds ${expected}`, {
+        file: metadataPath,
+        field,
+      });
+    }
+  }
   const metadata: Record<string, MetadataValue> = {};
   for (const [key, value] of Object.entries(metadataJson)) {
     metadata[key] =
       typeof value === 'string' || typeof value === 'number' ? value : stringifyPythonJson(value);
   }
   const result = createTransitions({
-    observationDim,
-    actionDim,
-    observations,
-    actions,
-    rewards,
-    nextObservations,
-    terminals,
-    timeouts,
+    observationDim: assembled.observationDim,
+    actionDim: assembled.actionDim,
+    observations: assembled.observations,
+    actions: assembled.actions,
+    rewards: assembled.rewards,
+    nextObservations: assembled.nextObservations,
+    terminals: assembled.terminals,
+    timeouts: assembled.timeouts,
     episodeEnds,
-    infos,
+    infos: assembled.infos,
     metadata,
     source,
-    warnings,
+    warnings: assembled.warnings,
   });
-  if (E.isLeft(result)) {
-    // Locate the row inside its episode, the way the file is organised.
-    const error = result.left;
-    const row = error.row;
-    if (row === undefined) throw error.inFile(source);
-    const k = episodeEnds.findIndex((end) => row < end);
-    const start = k === 0 ? 0 : episodeEnds[k - 1]!;
-    const field = MINARI_FIELD[error.field ?? ''] ?? error.field;
-    throw located(
-      error.code,
-      error.detail,
-      `episode_${k}/${field}`,
-      row - start + (error.field === 'nextObservations' ? 1 : 0),
-    );
-  }
-  return result.right;
+  if (E.isRight(result)) return result.right;
+  // Locate the row inside its episode, the way the file is organised.
+  const error = result.left;
+  const row = error.row;
+  if (row === undefined) throw error.inFile(source);
+  const k = episodeEnds.findIndex((end) => row < end);
+  const start = k === 0 ? 0 : episodeEnds[k - 1]!;
+  const field = MINARI_FIELD[error.field ?? ''] ?? error.field;
+  const step = row - start + (error.field === 'nextObservations' ? 1 : 0);
+  throw new DatasetError(error.code, error.detail, {
+    file: source,
+    field: `${assembled.names[k]}/${field}`,
+    row: step,
+  });
 }
 
 const MINARI_FIELD: Record<string, string> = {
