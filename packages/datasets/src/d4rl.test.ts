@@ -159,6 +159,19 @@ suite('readD4RL', () => {
     });
   });
 
+  it('leaves out extra keys of types it does not model, with a warning', async () => {
+    const path = await h5pyD4RLFile('strings.hdf5');
+    const file = new h5wasm.File(path, 'a');
+    (file.get('infos') as InstanceType<typeof h5wasm.Group>).create_dataset({
+      name: 'labels',
+      data: Array.from({ length: 12 }, (_, i) => `step ${i}`),
+    });
+    file.close();
+    const dataset = await readD4RL(path);
+    expect(dataset.infos['labels']).toBeUndefined();
+    expect(dataset.warnings).toEqual([expect.stringContaining('infos/labels')]);
+  });
+
   it('skips infos and metadata with extraKeys: false', async () => {
     const dataset = await readD4RL(await h5pyD4RLFile('core.hdf5'), { extraKeys: false });
     expect(dataset.infos).toEqual({});

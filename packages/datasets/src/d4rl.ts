@@ -206,19 +206,20 @@ function readOpenFile(file: H5File, source: string, options: ReadD4RLOptions): T
   for (const path of options.extraKeys === false ? [] : datasetPaths(file)) {
     if (CORE_KEYS.has(path)) continue;
     const dataset = getDataset(file, path, source);
-    if (path.startsWith('metadata/')) {
-      metadata[path.slice('metadata/'.length)] = readMetadataValue(dataset, source);
-      continue;
-    }
     const shape = shapeOf(dataset);
-    if (path.startsWith('infos/')) {
-      if (shape[0] !== size)
-        throw located('row-count-mismatch', `has shape [${shape}], expected ${size} rows`, path);
-      infos[path.slice('infos/'.length)] = readColumn(dataset, source);
-    } else if (shape[0] === size && shape.length > 0) {
-      infos[path] = readColumn(dataset, source);
-    } else {
-      metadata[path] = readMetadataValue(dataset, source);
+    if (path.startsWith('infos/') && shape[0] !== size) {
+      throw located('row-count-mismatch', `has shape [${shape}], expected ${size} rows`, path);
+    }
+    try {
+      if (path.startsWith('metadata/'))
+        metadata[path.slice('metadata/'.length)] = readMetadataValue(dataset, source);
+      else if (path.startsWith('infos/')) infos[path.slice('infos/'.length)] = readColumn(dataset, source);
+      else if (shape[0] === size && shape.length > 0) infos[path] = readColumn(dataset, source);
+      else metadata[path] = readMetadataValue(dataset, source);
+    } catch (cause) {
+      // An extra key of a type we do not model (compound, variable-length, …) must not block the load.
+      if (!(cause instanceof DatasetError && cause.code === 'bad-dtype')) throw cause;
+      warnings.push(`${path}: ${cause.detail}; left out`);
     }
   }
 
