@@ -47,6 +47,31 @@ suite('uniform sampler', () => {
     }
   });
 
+  it('copies every column of wide rows (observation 5, action 3)', () => {
+    const size = 40;
+    const wide = transitionsOrThrow({
+      observationDim: 5,
+      actionDim: 3,
+      observations: Float32Array.from({ length: size * 5 }, (_, j) => j),
+      actions: Float32Array.from({ length: size * 3 }, (_, j) => -j),
+      rewards: new Float32Array(size),
+      nextObservations: Float32Array.from({ length: size * 5 }, (_, j) => j + 0.5),
+    });
+    const batch = sample(wide, 64, 11);
+    for (let i = 0; i < batch.size; i++) {
+      const row = batch.indices[i]!;
+      expect(Array.from(batch.observations.subarray(i * 5, i * 5 + 5))).toEqual(
+        Array.from(wide.observations.subarray(row * 5, row * 5 + 5)),
+      );
+      expect(Array.from(batch.nextObservations.subarray(i * 5, i * 5 + 5))).toEqual(
+        Array.from(wide.nextObservations.subarray(row * 5, row * 5 + 5)),
+      );
+      expect(Array.from(batch.actions.subarray(i * 3, i * 3 + 3))).toEqual(
+        Array.from(wide.actions.subarray(row * 3, row * 3 + 3)),
+      );
+    }
+  });
+
   it('refills a preallocated batch in place', () => {
     const batch = createBatch({ size: 16, observationDim: 2, actionDim: 1 });
     const observations = batch.observations;
