@@ -172,6 +172,19 @@ suite('readD4RL', () => {
     expect(dataset.warnings).toEqual([expect.stringContaining('infos/labels')]);
   });
 
+  it('splits at unflagged breaks with splitOnDiscontinuity', async () => {
+    // drop the timeout flag of episode 2: only the jump of the observations shows the break
+    const path = await h5pyD4RLFile('unmarked.hdf5', {
+      tamper: (arrays) => {
+        arrays.timeouts.fill(0);
+      },
+    });
+    expect(Array.from((await readD4RL(path)).episodeEnds)).toEqual([4, 12]);
+    expect(Array.from((await readD4RL(path, { splitOnDiscontinuity: true })).episodeEnds)).toEqual([
+      4, 7, 12,
+    ]);
+  });
+
   it('skips infos and metadata with extraKeys: false', async () => {
     const dataset = await readD4RL(await h5pyD4RLFile('core.hdf5'), { extraKeys: false });
     expect(dataset.infos).toEqual({});

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Column, MetadataValue } from './column.js';
 import { rowWidth } from './column.js';
+import { splitAtDiscontinuities } from './discontinuities.js';
 import { DatasetError, toDatasetError } from './errors.js';
 import type { H5File } from './hdf5.js';
 import {
@@ -48,6 +49,12 @@ export interface ReadD4RLOptions {
   /** Dimensions the environment expects. */
   readonly expect?: ExpectedDimensions;
   /**
+   * Also end an episode wherever `next_observations[i]` is not `observations[i+1]` (files with
+   * unmarked timeouts, such as D4RL's medium-replay; see `splitAtDiscontinuities`). Default false:
+   * episodes end at terminals and timeouts only. Applied before `qlearning`.
+   */
+  readonly splitOnDiscontinuity?: boolean;
+  /**
    * Read the keys beyond the transition arrays (`infos/*`, `metadata/*`, others). Default true;
    * false skips them, which saves a third of the load time of a file with `infos/qpos` and `qvel`.
    */
@@ -88,7 +95,8 @@ const CORE_KEYS = new Set([
 export async function readD4RL(path: string, options: ReadD4RLOptions = {}): Promise<TransitionDataset> {
   const file = await openHdf5(path);
   try {
-    const dataset = readOpenFile(file, path, options);
+    const read = readOpenFile(file, path, options);
+    const dataset = options.splitOnDiscontinuity === true ? splitAtDiscontinuities(read) : read;
     if (options.qlearning !== true) return dataset;
     const hasTimeouts = hasPath(file, 'timeouts');
     return qlearningDataset(dataset, {

@@ -4,6 +4,7 @@ export type { ExpectedDimensions, ReadD4RLOptions, WriteD4RLOptions } from './d4
 export { readD4RL, readD4RLEither, writeD4RL } from './d4rl.js';
 export type { DatasetDescription } from './describe.js';
 export { describe } from './describe.js';
+export { discontinuityEnds, splitAtDiscontinuities } from './discontinuities.js';
 export type { EpisodeStatistics, EpisodeView, MonteCarloOptions, Summary } from './episodes.js';
 export {
   episodeIndexOfRows,
