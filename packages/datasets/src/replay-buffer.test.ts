@@ -62,6 +62,33 @@ suite('ReplayBuffer', () => {
     expect(() => new ReplayBuffer({ capacity: 0, observationDim: 1, actionDim: 1 })).toThrow('capacity');
   });
 
+  it('holds Monte-Carlo returns for Cal-QL and hands them to the samplers', () => {
+    const buffer = new ReplayBuffer({ capacity: 8, observationDim: 2, actionDim: 1, mcReturns: true });
+    buffer.add({ ...step(0), mcReturn: -3 });
+    buffer.addMany({
+      observations: [1, 1, 2, 2],
+      actions: [0, 0],
+      rewards: [1, 2],
+      nextObservations: [2, 2, 3, 3],
+      terminals: [0, 1],
+      mcReturns: [2.5, 2],
+    });
+    expect(Array.from(buffer.mcReturns!.slice(0, 3))).toEqual([-3, 2.5, 2]);
+    const batch = sample(buffer, 16, 4);
+    for (let i = 0; i < 16; i++) expect(batch.mcReturns![i]).toBe(buffer.mcReturns![batch.indices[i]!]);
+    expect(() => buffer.add(step(1))).toThrow('mcReturn: NaN');
+    expect(() =>
+      buffer.addMany({
+        observations: [0, 0],
+        actions: [0],
+        rewards: [0],
+        nextObservations: [0, 0],
+        terminals: [0],
+      }),
+    ).toThrow('pass them');
+    expect(buffer.size).toBe(3);
+  });
+
   it('clears without reallocating', () => {
     const buffer = new ReplayBuffer({ capacity: 2, observationDim: 2, actionDim: 1 });
     buffer.add(step(0));

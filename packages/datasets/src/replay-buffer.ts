@@ -9,6 +9,8 @@ export interface Transition {
   readonly nextObservation: ArrayLike<number>;
   readonly terminal: boolean;
   readonly timeout?: boolean;
+  /** Monte-Carlo return of this step; required when the buffer holds them. */
+  readonly mcReturn?: number;
 }
 
 /** Several transitions, row-major, as from a vectorised environment step. */
@@ -19,6 +21,8 @@ export interface TransitionRows {
   readonly nextObservations: ArrayLike<number>;
   readonly terminals: ArrayLike<number>;
   readonly timeouts?: ArrayLike<number>;
+  /** Required when the buffer holds Monte-Carlo returns (e.g. from `monteCarloReturns` of an episode). */
+  readonly mcReturns?: ArrayLike<number>;
 }
 
 /** Sizes of a replay buffer. */
@@ -26,6 +30,11 @@ export interface ReplayBufferShape {
   readonly capacity: number;
   readonly observationDim: number;
   readonly actionDim: number;
+  /**
+   * Also hold a Monte-Carlo return per row (Cal-QL's online buffer: the return of each step,
+   * added once its episode has ended), so samplers fill `batch.mcReturns`.
+   */
+  readonly mcReturns?: boolean;
 }
 
 /**
@@ -46,10 +55,11 @@ export class ReplayBuffer implements TransitionSource {
   readonly nextObservations: Float32Array;
   readonly terminals: Uint8Array;
   readonly timeouts: Uint8Array;
+  readonly mcReturns: Float32Array | undefined;
   #size = 0;
   #next = 0;
 
-  constructor({ capacity, observationDim, actionDim }: ReplayBufferShape) {
+  constructor({ capacity, observationDim, actionDim, mcReturns = false }: ReplayBufferShape) {
     for (const [field, value] of [
       ['capacity', capacity],
       ['observationDim', observationDim],
@@ -68,6 +78,7 @@ export class ReplayBuffer implements TransitionSource {
     this.nextObservations = new Float32Array(capacity * observationDim);
     this.terminals = new Uint8Array(capacity);
     this.timeouts = new Uint8Array(capacity);
+    this.mcReturns = mcReturns ? new Float32Array(capacity) : undefined;
   }
 
   /** Number of valid rows: min(added so far, capacity). */
@@ -87,6 +98,7 @@ export class ReplayBuffer implements TransitionSource {
     checkVector(transition.nextObservation, od, 'nextObservation');
     checkVector(transition.action, ad, 'action');
     checkVector([transition.reward], 1, 'reward');
+    if (this.mcReturns !== undefined) checkVector([transition.mcReturn ?? Number.NaN], 1, 'mcReturn');
     const row = this.#claimRow();
     for (let k = 0; k < od; k++) {
       this.observations[row * od + k] = transition.observation[k]!;
@@ -96,6 +108,7 @@ export class ReplayBuffer implements TransitionSource {
     this.rewards[row] = transition.reward;
     this.terminals[row] = transition.terminal ? 1 : 0;
     this.timeouts[row] = transition.timeout === true ? 1 : 0;
+    if (this.mcReturns !== undefined) this.mcReturns[row] = transition.mcReturn!;
   }
 
   /** Adds `rewards.length` transitions given row-major; validates every row before writing any. */
@@ -107,7 +120,13 @@ export class ReplayBuffer implements TransitionSource {
       ['actions', this.actionDim],
       ['terminals', 1],
       ['timeouts', 1],
+      ['mcReturns', 1],
     ];
+    if (this.mcReturns !== undefined && rows.mcReturns === undefined) {
+      throw new DatasetError('missing-key', 'the buffer holds Monte-Carlo returns; pass them', {
+        field: 'mcReturns',
+      });
+    }
     for (const [field, width] of widths) {
       const array = rows[field];
       if (array !== undefined && array.length !== count * width) {
@@ -123,6 +142,7 @@ export class ReplayBuffer implements TransitionSource {
       ['nextObservations', rows.nextObservations],
       ['actions', rows.actions],
       ['rewards', rows.rewards],
+      ['mcReturns', rows.mcReturns ?? []],
     ] as const) {
       const width = array.length / Math.max(count, 1);
       for (let i = 0; i < array.length; i++) {
@@ -142,6 +162,7 @@ export class ReplayBuffer implements TransitionSource {
       this.rewards[row] = rows.rewards[i]!;
       this.terminals[row] = rows.terminals[i]! ? 1 : 0;
       this.timeouts[row] = rows.timeouts?.[i] ? 1 : 0;
+      if (this.mcReturns !== undefined) this.mcReturns[row] = rows.mcReturns![i]!;
     }
   }
 
