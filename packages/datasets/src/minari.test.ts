@@ -212,6 +212,24 @@ suite('readMinari on bad input', () => {
     expect(await rejection(readMinari(root))).toMatchObject({ code: 'unsupported', field: 'data_format' });
   });
 
+  it('rejects Dict observation spaces (a group per key) as unsupported, naming the episode', async () => {
+    const root = join(dir, 'dict');
+    mkdirSync(join(root, 'data'), { recursive: true });
+    const file = await createFixtureFile(join(root, 'data', 'main_data.hdf5'), true);
+    const episode = file.create_group('episode_0', true);
+    episode
+      .create_group('observations', true)
+      .create_dataset({ name: 'position', data: new Float64Array(3), shape: [3, 1] });
+    episode.create_dataset({ name: 'actions', data: new Float32Array(2), shape: [2, 1] });
+    episode.create_dataset({ name: 'rewards', data: new Float64Array(2), shape: [2] });
+    file.close();
+    writeFileSync(join(root, 'data', 'metadata.json'), '{"data_format": "hdf5"}');
+    expect(await rejection(readMinari(root))).toMatchObject({
+      code: 'unsupported',
+      field: 'episode_0/observations',
+    });
+  });
+
   it('rejects an unparsable metadata.json', async () => {
     const root = await h5pyMinariDataset('badjson');
     writeFileSync(join(root, 'data', 'metadata.json'), '{"total_steps": ');
