@@ -1,3 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeD4RL } from '@offrl/datasets';
+import { pendulumScriptedDataset } from '@offrl/recipes';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from './main.js';
 
@@ -31,6 +36,48 @@ describe('offrl command line', () => {
     const badSteps = await run('demo', '--steps', 'ten');
     expect(badSteps.code).toBe(2);
     expect(badSteps.errors).toMatch(/--steps must be a non-negative integer, got 'ten'/);
+  });
+
+  it('describes a dataset as JSON with the fields scripts rely on', async () => {
+    const { code, output } = await run('datasets', 'info', 'pendulum-scripted', '--json');
+    expect(code).toBe(0);
+    const info = JSON.parse(output);
+    expect(info).toMatchObject({
+      format: 'generated',
+      transitions: 4000,
+      episodes: 20,
+      observationDim: 3,
+      actionDim: 1,
+      terminals: 0,
+      timeouts: 20,
+    });
+    expect(info.returns.min).toBeLessThanOrEqual(info.returns.mean);
+    expect(info.returns.mean).toBeLessThanOrEqual(info.returns.max);
+  });
+
+  it('reads a D4RL file written to disk', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'offrl-cli-'));
+    try {
+      const { dataset } = await pendulumScriptedDataset({ episodes: 2, seed: 3 });
+      const path = join(dir, 'pendulum.hdf5');
+      await writeD4RL(path, dataset);
+      const { code, output } = await run('datasets', 'info', path, '--json');
+      expect(code).toBe(0);
+      expect(JSON.parse(output)).toMatchObject({
+        format: 'd4rl',
+        transitions: 400,
+        episodes: 2,
+        timeouts: 2,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the missing dataset file', async () => {
+    const { code, errors } = await run('datasets', 'info', '/nonexistent/hopper-medium-v2.hdf5');
+    expect(code).toBe(1);
+    expect(errors).toMatch(/dataset file '\/nonexistent\/hopper-medium-v2.hdf5' does not exist/);
   });
 
   it('runs a short demo end to end and prints the score', async () => {

@@ -2,13 +2,16 @@
 import { parseArgs } from 'node:util';
 import { envIds } from '@offrl/envs';
 import { recipeNames } from '@offrl/recipes';
+import { DATASETS_USAGE, datasetsCommand } from './commands/datasets.js';
 import { runDemo } from './demo.js';
+import { UsageError } from './usage-error.js';
 
 const USAGE = `offrl: offline reinforcement learning
 
 Usage:
   offrl demo [--steps N] [--episodes N] [--seed S]   train behaviour cloning on a small Pendulum
                                                      dataset and print its score
+  ${DATASETS_USAGE.replaceAll('\n', '\n  ')}
   offrl recipes                                      list the recipes
   offrl envs                                         list the environments
   offrl --help                                       this text
@@ -23,13 +26,13 @@ const positiveInteger = (name: string, value: string | undefined, fallback: numb
   return n;
 };
 
-export class UsageError extends Error {}
-
 export const main = async (
   argv: readonly string[],
   print = (line: string) => console.log(line),
 ): Promise<number> => {
   try {
+    const [first] = argv;
+    if (first === 'datasets') return await datasetsCommand(argv.slice(1), print);
     const { positionals, values } = parseArgs({
       args: [...argv],
       allowPositionals: true,

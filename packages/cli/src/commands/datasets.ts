@@ -1,0 +1,55 @@
+/** `offrl datasets list | info <id|path> [--json]`. */
+import { parseArgs } from 'node:util';
+import { describe } from '@offrl/datasets';
+import { generatedDatasets, loadDataset } from '../load-dataset.js';
+import { UsageError } from '../usage-error.js';
+
+export const DATASETS_USAGE = `offrl datasets list                      datasets offrl can make itself
+offrl datasets info <id|path> [--json]   size, dimensions, flags and returns of a dataset
+                                         (a D4RL .hdf5 file, a Minari directory or id, or a built-in id)`;
+
+const fixed = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : String(value));
+
+export const datasetsCommand = async (
+  argv: readonly string[],
+  print: (line: string) => void,
+): Promise<number> => {
+  const { positionals, values } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { json: { type: 'boolean' } },
+  });
+  const [action, target, ...rest] = positionals;
+  if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
+  switch (action) {
+    case 'list':
+      for (const id of generatedDatasets) print(id);
+      return 0;
+    case 'info': {
+      if (target === undefined) throw new UsageError('datasets info needs a dataset id or path');
+      const { format, dataset } = await loadDataset(target);
+      const info = { format, ...describe(dataset) };
+      if (values.json) {
+        print(JSON.stringify(info));
+      } else {
+        print(`format        ${info.format}`);
+        print(`transitions   ${info.transitions}`);
+        print(`episodes      ${info.episodes}`);
+        print(`observations  ${info.observationDim}`);
+        print(`actions       ${info.actionDim}`);
+        print(`terminals     ${info.terminals}`);
+        print(`timeouts      ${info.timeouts}`);
+        print(
+          `returns       min ${fixed(info.returns.min)}  mean ${fixed(info.returns.mean)}  max ${fixed(info.returns.max)}`,
+        );
+      }
+      return 0;
+    }
+    default:
+      throw new UsageError(
+        action === undefined
+          ? `datasets needs an action\n${DATASETS_USAGE}`
+          : `unknown datasets action '${action}'`,
+      );
+  }
+};

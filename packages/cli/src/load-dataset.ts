@@ -1,0 +1,33 @@
+/**
+ * Where `--dataset` points: a D4RL HDF5 file (`*.hdf5`, `*.h5`), a Minari dataset (a directory, or an
+ * id under `$MINARI_DATASETS_PATH`), or a dataset offrl makes itself (`pendulum-scripted`).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { readD4RL, readMinari, type TransitionDataset } from '@offrl/datasets';
+import { pendulumScriptedDataset } from '@offrl/recipes';
+
+export type DatasetFormat = 'd4rl' | 'minari' | 'generated';
+
+export interface LoadedDataset {
+  readonly format: DatasetFormat;
+  readonly dataset: TransitionDataset;
+  /** The environment the dataset belongs to, when known. */
+  readonly envId?: string;
+}
+
+export const generatedDatasets = ['pendulum-scripted'] as const;
+
+export const loadDataset = async (pathOrId: string): Promise<LoadedDataset> => {
+  if (pathOrId === 'pendulum-scripted') {
+    const { dataset } = await pendulumScriptedDataset({ episodes: 20, seed: 0 });
+    return { format: 'generated', dataset, envId: 'Pendulum-v1' };
+  }
+  if (/\.(hdf5|h5)$/i.test(pathOrId)) {
+    if (!existsSync(pathOrId)) throw new Error(`dataset file '${pathOrId}' does not exist`);
+    return { format: 'd4rl', dataset: await readD4RL(pathOrId) };
+  }
+  if (existsSync(pathOrId) && !statSync(pathOrId).isDirectory()) {
+    throw new Error(`'${pathOrId}' is a file but not HDF5 (*.hdf5, *.h5); a Minari dataset is a directory`);
+  }
+  return { format: 'minari', dataset: await readMinari(pathOrId) };
+};
