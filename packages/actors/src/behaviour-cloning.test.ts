@@ -1,6 +1,6 @@
 import { tf } from '@offrl/tensor';
 import { describe, expect, it } from 'vitest';
-import { behaviourCloningMse } from './behaviour-cloning.js';
+import { behaviourCloningLikelihood, behaviourCloningMse } from './behaviour-cloning.js';
 
 describe('behaviourCloningMse', () => {
   it('sums squared errors over action dimensions and averages over the batch', () => {
@@ -21,5 +21,15 @@ describe('behaviourCloningMse', () => {
 
   it('names both shapes when they differ', () => {
     expect(() => behaviourCloningMse(tf.zeros([2, 3]), tf.zeros([2, 2]))).toThrow(/\[2,3\].*\[2,2\]/);
+  });
+});
+
+describe('behaviourCloningLikelihood', () => {
+  it('is −mean log π(a|s)', () => {
+    // −(−1 − 3)/2 = 2
+    const { loss, metrics } = behaviourCloningLikelihood(tf.tensor1d([-1, -3]));
+    expect(loss.dataSync()[0]).toBe(2);
+    expect(metrics['bc/logProb']!.dataSync()[0]).toBe(-2);
+    expect(() => behaviourCloningLikelihood(tf.zeros([2, 1]))).toThrow(/\[B\]/);
   });
 });

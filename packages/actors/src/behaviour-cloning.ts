@@ -16,3 +16,16 @@ export const behaviourCloningMse = (policyActions: Tensor, dataActions: Tensor):
     return { loss, metrics: { 'bc/mse': loss.clone(), 'bc/mae': tf.mean(tf.abs(error)) as Scalar } };
   });
 };
+
+/**
+ * Behaviour cloning for a stochastic policy: L = −mean_b log π(a_b | s_b) (maximum likelihood; BRAC's
+ * behaviour policy, Gaussian BC). `logProb` [B] is the policy's log-density of the dataset actions.
+ */
+export const behaviourCloningLikelihood = (logProb: Tensor): LossResult => {
+  if (logProb.rank !== 1)
+    throw new Error(`behaviourCloningLikelihood: logProb must be [B], got [${logProb.shape}]`);
+  return tf.tidy(() => {
+    const mean = tf.mean(logProb) as Scalar;
+    return { loss: tf.neg(mean) as Scalar, metrics: { 'bc/logProb': mean.clone() } };
+  });
+};

@@ -4,9 +4,9 @@ import { bcPenalty } from './bc-penalty.js';
 
 describe('bcPenalty (TD3+BC)', () => {
   it('matches the formula worked by hand', () => {
-    // q = [2, −4]: mean|q| = 3, λ = 2.5/3, mean q = −1; bc = ((1)² + (0)² + (0)² + (2)²)/2 = 2.5
+    // q = [2, −4]: mean|q| = 3, λ = 2.5/3, mean q = −1; bc (sum over dims) = ((1)² + (0)² + (0)² + (2)²)/2 = 2.5
     // L = −(2.5/3)(−1) + 2.5 = 3.3333…
-    const { loss, metrics } = bcPenalty(2.5)({
+    const { loss, metrics } = bcPenalty(2.5, { reduction: 'sum' })({
       q: tf.tensor1d([2, -4]),
       policyActions: tf.tensor2d([
         [1, 0],
@@ -17,6 +17,19 @@ describe('bcPenalty (TD3+BC)', () => {
     expect(loss.dataSync()[0]).toBeCloseTo(2.5 / 3 + 2.5, 5);
     expect(metrics['actor/lambda']!.dataSync()[0]).toBeCloseTo(2.5 / 3, 5);
     expect(metrics['actor/bc']!.dataSync()[0]).toBeCloseTo(2.5, 6);
+  });
+
+  it('averages over action dimensions by default, as F.mse_loss', () => {
+    // bc = (1 + 0 + 0 + 4)/4 = 1.25; L = 2.5/3 + 1.25
+    const { loss } = bcPenalty(2.5)({
+      q: tf.tensor1d([2, -4]),
+      policyActions: tf.tensor2d([
+        [1, 0],
+        [0, 2],
+      ]),
+      dataActions: tf.zeros([2, 2]),
+    });
+    expect(loss.dataSync()[0]).toBeCloseTo(2.5 / 3 + 1.25, 5);
   });
 
   it('treats λ as a constant in the gradient', () => {

@@ -1,7 +1,8 @@
 /**
  * A recipe is a named algorithm composed from offrl's parts. Its whole training state (parameters,
- * target parameters, optimiser states) is one tensor tree that `update` replaces, so saving a run is
- * saving that tree. `update` returns fresh tensors and leaves its inputs alone; the caller frees them.
+ * target parameters, optimiser states, the update counter) is one tensor tree that `update` replaces,
+ * so saving a run is saving that tree. `update` returns fresh tensors and leaves its inputs alone; the
+ * caller frees them.
  */
 import type { Batch, Key, Metrics, Tensor2D, TensorTree } from '@offrl/tensor';
 
@@ -17,12 +18,24 @@ export interface UpdateResult<S extends TensorTree> {
   readonly metrics: Metrics;
 }
 
+/** What an update needs besides the state and the batch. */
+export interface UpdateContext {
+  /** This update's randomness (target noise, policy samples, member subsets). */
+  readonly key: Key;
+  /**
+   * The number of updates applied before this one (0 for the first), counted as optimisers and
+   * learning-rate schedules count. Recipes branch on it (delayed actor updates, warm starts) without
+   * reading the device; where a recipe keeps its own `step` tensor in the state, the two agree.
+   */
+  readonly step: number;
+}
+
 /** A recipe bound to a task's dimensions and a configuration; it holds no state of its own. */
 export interface Recipe<S extends TensorTree = TensorTree> {
   readonly name: string;
   readonly dimensions: Dimensions;
   init(key: Key): S;
-  update(state: S, batch: Batch, key: Key): UpdateResult<S>;
+  update(state: S, batch: Batch, context: UpdateContext): UpdateResult<S>;
   /** The evaluation action (deterministic: the mode of the policy) for observations [B, S]. */
   act(state: S, observations: Tensor2D): Tensor2D;
 }

@@ -1,11 +1,13 @@
 /** Recipes by name, so a configuration file or the command line can pick one. */
 import { bc } from './bc.js';
+import { iql } from './iql.js';
 import type { Dimensions, Recipe } from './recipe.js';
+import { td3bc } from './td3bc.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: each factory has its own config type; callers pass validated options.
-type RecipeFactory = (dimensions: Dimensions, config?: any) => Recipe;
+type RecipeFactory = (dimensions: Dimensions, config?: any) => Recipe<any>;
 
-export const recipes: Readonly<Record<string, RecipeFactory>> = { bc };
+export const recipes: Readonly<Record<string, RecipeFactory>> = { bc, iql, td3bc };
 
 export const recipeNames = (): string[] => Object.keys(recipes).sort();
 

@@ -17,7 +17,7 @@ import {
 import { batchToTensors } from './batch-tensors.js';
 import type { Recipe } from './recipe.js';
 
-export interface OfflineTrainingOptions {
+export interface OfflineTrainingOptions<S extends TensorTree = TensorTree> {
   readonly steps: number;
   /** Default 256. */
   readonly batchSize?: number;
@@ -27,6 +27,12 @@ export interface OfflineTrainingOptions {
   readonly logEvery?: number;
   /** Receives the step number (1-based) and the metrics' values at each report. */
   readonly onLog?: (step: number, metrics: Readonly<Record<string, number>>) => void;
+  /**
+   * Continue a run instead of starting one: its state after `step` updates (with the same seed and
+   * batch size this reproduces the uninterrupted run bit for bit). The loop takes ownership of the
+   * state and frees it. `steps` counts the updates of the whole run, so `steps > step`.
+   */
+  readonly resume?: { readonly state: S; readonly step: number };
 }
 
 export interface OfflineTrainingResult<S extends TensorTree> {
@@ -38,9 +44,9 @@ export interface OfflineTrainingResult<S extends TensorTree> {
 export const trainOffline = <S extends TensorTree>(
   recipe: Recipe<S>,
   dataset: TransitionSource,
-  options: OfflineTrainingOptions,
+  options: OfflineTrainingOptions<S>,
 ): OfflineTrainingResult<S> => {
-  const { steps, batchSize = 256, seed = 0, logEvery = 1000, onLog } = options;
+  const { steps, batchSize = 256, seed = 0, logEvery = 1000, onLog, resume } = options;
   if (!Number.isInteger(steps) || steps < 1)
     throw new RangeError(`trainOffline: steps must be ≥ 1, got ${steps}`);
   const { observationDim, actionDim } = recipe.dimensions;
@@ -52,12 +58,20 @@ export const trainOffline = <S extends TensorTree>(
   }
   const [initKey, sampleKey, updateKey] = splitKey(makeKey(seed), 3) as [Key, Key, Key];
   const batch = createBatch({ size: batchSize, observationDim, actionDim });
-  let state = recipe.init(initKey);
+  const done = resume?.step ?? 0;
+  if (!Number.isInteger(done) || done < 0 || done >= steps) {
+    throw new RangeError(`trainOffline: resume.step must be an integer in [0, ${steps}), got ${done}`);
+  }
+  if (resume !== undefined) assertStepCounter(resume.state, done);
+  let state = resume?.state ?? recipe.init(initKey);
   let lastMetrics: Record<string, number> = {};
-  for (let step = 1; step <= steps; step++) {
+  for (let step = done + 1; step <= steps; step++) {
     sampleInto(batch, dataset, seedFromKey(foldIn(sampleKey, step)));
     const tensors = batchToTensors(batch);
-    const { state: next, metrics } = recipe.update(state, tensors, foldIn(updateKey, step));
+    const { state: next, metrics } = recipe.update(state, tensors, {
+      key: foldIn(updateKey, step),
+      step: step - 1,
+    });
     disposeTree(tensors as unknown as TensorTree);
     disposeTree(state);
     state = next;
@@ -72,3 +86,12 @@ export const trainOffline = <S extends TensorTree>(
 
 const readMetrics = (metrics: Readonly<Record<string, Scalar>>): Record<string, number> =>
   Object.fromEntries(Object.entries(metrics).map(([name, value]) => [name, value.dataSync()[0]!]));
+
+/** A state that counts its own updates (`state.step`) must agree with the step it is resumed at. */
+const assertStepCounter = (state: TensorTree, step: number): void => {
+  const counter = state['step'];
+  if (counter === undefined || !('dataSync' in counter)) return;
+  const value = (counter as Scalar).dataSync()[0];
+  if (value !== step)
+    throw new Error(`trainOffline: resume.step is ${step} but the state has made ${value} updates`);
+};

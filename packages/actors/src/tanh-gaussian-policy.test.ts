@@ -1,0 +1,25 @@
+import { makeKey, mapTree, tf } from '@offrl/tensor';
+import { describe, expect, it } from 'vitest';
+import { tanhGaussianPolicy } from './tanh-gaussian-policy.js';
+
+describe('tanhGaussianPolicy', () => {
+  it('includes the scale’s Jacobian in log π', () => {
+    const policy = tanhGaussianPolicy({ observationDim: 2, actionDim: 1, hiddenSizes: [4], actionScale: 2 });
+    // zero parameters: μ = 0, log σ = 0. At a = 0 (u = 0): log N(0; 0, 1) − log(1 − 0) − log 2
+    const zeroed = mapTree(policy.init(makeKey(0)), (t) => tf.zerosLike(t));
+    const logProb = policy.logProb(zeroed, tf.zeros([1, 2]), tf.zeros([1, 1])).dataSync()[0]!;
+    expect(logProb).toBeCloseTo(-0.5 * Math.log(2 * Math.PI) - Math.log(2), 5);
+    expect(Array.from(policy.apply(zeroed, tf.zeros([1, 2])).dataSync())).toEqual([0]);
+  });
+
+  it('gives samples inside the box whose log π matches logProb of the same actions', () => {
+    const policy = tanhGaussianPolicy({ observationDim: 3, actionDim: 2, hiddenSizes: [16], actionScale: 2 });
+    const params = policy.init(makeKey(1));
+    const observations = tf.randomNormal([32, 3], 0, 1, 'float32', 2);
+    const { actions, logProb } = policy.sample(params, observations, makeKey(3));
+    expect(actions.shape).toEqual([32, 2]);
+    expect(Math.max(...Array.from(actions.dataSync()).map(Math.abs))).toBeLessThan(2);
+    const again = policy.logProb(params, observations, actions).dataSync();
+    for (const [i, value] of logProb.dataSync().entries()) expect(again[i]).toBeCloseTo(value, 2);
+  });
+});

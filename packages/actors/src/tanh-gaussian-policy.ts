@@ -1,0 +1,98 @@
+/**
+ * The tanh-squashed Gaussian policy of SAC and CQL (Haarnoja et al. 2018, appendix C; CORL `cql.py`
+ * `TanhGaussianPolicy`): one MLP outputs μ(s) and log σ(s) (clipped to [−20, 2], CORL's bounds), and
+ *   a = scale · tanh(u),  u ~ N(μ(s), diag σ(s)²),
+ *   log π(a | s) = log N(u; μ, σ) − Σ_d log(1 − tanh(u_d)²) − A · log scale.
+ * The last term is the Jacobian of the scaling; it vanishes for the usual scale 1. The evaluation action
+ * is scale · tanh(μ(s)).
+ */
+import {
+  type Activation,
+  clampLogStd,
+  type Key,
+  type MlpParams,
+  mlp,
+  type Tensor,
+  type Tensor1D,
+  type Tensor2D,
+  tanhGaussian,
+  tf,
+} from '@offrl/tensor';
+
+export interface TanhGaussianPolicySpec {
+  readonly observationDim: number;
+  readonly actionDim: number;
+  /** Default [256, 256]. */
+  readonly hiddenSizes?: readonly number[];
+  /** Default 'relu'. */
+  readonly activation?: Activation;
+  /** Half-width of the action box. Default 1. */
+  readonly actionScale?: number;
+  /** Default −20 (CORL). */
+  readonly logStdMin?: number;
+  /** Default 2 (CORL). */
+  readonly logStdMax?: number;
+}
+
+export interface TanhGaussianPolicy {
+  readonly spec: Required<TanhGaussianPolicySpec>;
+  init(key: Key): MlpParams;
+  /** A reparameterised action [B, A] and its log-density [B]. */
+  sample(params: MlpParams, observations: Tensor, key: Key): { actions: Tensor2D; logProb: Tensor1D };
+  /** log π(a | s) [B] of given actions (e.g. the dataset's), clipped just inside the box. */
+  logProb(params: MlpParams, observations: Tensor, actions: Tensor): Tensor1D;
+  /** scale · tanh(μ(s)) [B, A]. */
+  apply(params: MlpParams, observations: Tensor): Tensor2D;
+}
+
+export const tanhGaussianPolicy = (spec: TanhGaussianPolicySpec): TanhGaussianPolicy => {
+  const full: Required<TanhGaussianPolicySpec> = {
+    hiddenSizes: [256, 256],
+    activation: 'relu',
+    actionScale: 1,
+    logStdMin: -20,
+    logStdMax: 2,
+    ...spec,
+  };
+  if (!(full.actionScale > 0))
+    throw new RangeError(`tanhGaussianPolicy: actionScale must be positive, got ${full.actionScale}`);
+  const { actionDim, actionScale } = full;
+  const net = mlp({
+    inputSize: full.observationDim,
+    hiddenSizes: full.hiddenSizes,
+    outputSize: 2 * actionDim,
+    activation: full.activation,
+    name: 'tanhGaussianPolicy',
+  });
+  const logScaleJacobian = actionDim * Math.log(actionScale);
+  const distribution = (params: MlpParams, observations: Tensor) => {
+    const out = net.apply(params, observations, { stopInputGradient: true });
+    const [loc, logStd] = tf.split(out, 2, 1) as [Tensor2D, Tensor2D];
+    return tanhGaussian({ loc, logScale: clampLogStd(logStd, full.logStdMin, full.logStdMax) });
+  };
+  return {
+    spec: full,
+    init: (key) => net.init(key),
+    sample: (params, observations, key) =>
+      tf.tidy(() => {
+        const { sample, logProb } = distribution(params, observations).sampleWithLogProb(key);
+        return {
+          actions: (actionScale === 1 ? sample : tf.mul(sample, actionScale)) as Tensor2D,
+          logProb: tf.sub(logProb, logScaleJacobian) as Tensor1D,
+        };
+      }),
+    logProb: (params, observations, actions) =>
+      tf.tidy(
+        () =>
+          tf.sub(
+            distribution(params, observations).logProb(tf.div(actions, actionScale)),
+            logScaleJacobian,
+          ) as Tensor1D,
+      ),
+    apply: (params, observations) =>
+      tf.tidy(() => {
+        const mode = distribution(params, observations).mode();
+        return actionScale === 1 ? mode : tf.mul(mode, actionScale);
+      }) as Tensor2D,
+  };
+};

@@ -1,0 +1,188 @@
+/**
+ * Implicit Q-learning (Kostrikov et al. 2022), in the official update order (`learner.py`):
+ *   V ← argmin mean ℓ_τ(min_i Q̄_i(s, a) − V(s))                         expectile τ, target critic;
+ *   π ← argmax mean min(exp(β·(min_i Q̄_i(s, a) − V(s))), 100)·log π(a|s)  with the new V;
+ *   Q ← argmin Σ_i mean (r + γ(1 − d)·V(s′) − Q_i(s, a))²                  with the new V;
+ *   θ̄ ← θ̄ + τ_polyak(θ − θ̄).
+ * The actor and Q losses read disjoint parameters at the same point (after the V step), so one
+ * gradient tape serves both (performance.md §5); V needs its own, before them.
+ *
+ * The actor is a part (actor-parts.ts) reading `ValueSignals`: the advantage above, or a differentiable
+ * min_i Q̄_i(s, ·) for a Q-maximising actor. Rewards are used as given: the official locomotion
+ * preprocessing r ← r·1000/(max return − min return) belongs to the dataset.
+ */
+import type { GaussianPolicyParams } from '@offrl/actors';
+import {
+  ensembleMin,
+  expectileLoss,
+  qEnsemble,
+  tdRegressionLoss,
+  tdTarget,
+  valueNetwork,
+} from '@offrl/critics';
+import {
+  type AdamState,
+  adam,
+  cosineDecaySchedule,
+  type Key,
+  type MlpParams,
+  polyak,
+  type Scalar,
+  splitKey,
+  type Tensor,
+  type Tensor1D,
+  type TensorTree,
+  tf,
+  valueAndGrad,
+} from '@offrl/tensor';
+import { type ActorPart, advantageWeightedActor, type ValueSignals } from './actor-parts.js';
+import { carryOver } from './carry-over.js';
+import type { Dimensions, Recipe } from './recipe.js';
+
+/** Defaults of the official IQL code (`ikostrikov/implicit_q_learning`), D4RL locomotion. */
+export const iqlDefaults = {
+  /** τ of the expectile: 0.7 (`configs/mujoco_config.py`). */
+  expectile: 0.7,
+  /** β of exp(β·A): 3.0 (`configs/mujoco_config.py` `temperature`). */
+  temperature: 3.0,
+  /** Clip of exp(β·A): 100 (`actor.py`, `jnp.minimum(exp_a, 100.0)`). */
+  maxWeight: 100,
+  /** (256, 256) for actor, critic and value (`hidden_dims`). */
+  hiddenSizes: [256, 256] as readonly number[],
+  /** 3e-4 each (`actor_lr`, `critic_lr`, `value_lr`). */
+  actorLearningRate: 3e-4,
+  criticLearningRate: 3e-4,
+  valueLearningRate: 3e-4,
+  /** The actor's rate decays to 0 by cosine over the run (`opt_decay_schedule="cosine"`, `max_steps` 1M). */
+  actorDecaySteps: 1_000_000,
+  /** 0.99 (`discount`). */
+  discount: 0.99,
+  /** 0.005 (`tau`). */
+  polyak: 0.005,
+};
+
+export type IqlConfig = typeof iqlDefaults;
+
+/** Per-domain settings of the official configs, as data. */
+export const iqlPresets = {
+  /** `configs/mujoco_config.py`. */
+  locomotion: {},
+  /** `configs/antmaze_config.py`: τ 0.9, β 10 (rewards r − 1 in `train_offline.py`). */
+  antmaze: { expectile: 0.9, temperature: 10 },
+  /** `configs/kitchen_config.py` (also Adroit): β 0.5; its dropout 0.1 is not applied here. */
+  kitchen: { expectile: 0.7, temperature: 0.5 },
+} satisfies Record<string, Partial<IqlConfig>>;
+
+export type IqlState<P extends TensorTree = GaussianPolicyParams> = {
+  readonly actor: P;
+  readonly critic: MlpParams;
+  readonly criticTarget: MlpParams;
+  readonly value: MlpParams;
+  readonly actorOptimizer: AdamState;
+  readonly criticOptimizer: AdamState;
+  readonly valueOptimizer: AdamState;
+  /** Updates applied so far (int32 scalar). */
+  readonly step: Tensor;
+};
+
+export const iql = <P extends TensorTree = GaussianPolicyParams>(
+  dimensions: Dimensions,
+  config: Partial<IqlConfig> = {},
+  actor?: ActorPart<P, ValueSignals>,
+): Recipe<IqlState<P>> => {
+  const c = { ...iqlDefaults, ...config };
+  const part = (actor ??
+    advantageWeightedActor(dimensions, {
+      temperature: c.temperature,
+      maxWeight: c.maxWeight,
+      hiddenSizes: c.hiddenSizes,
+      learningRate: cosineDecaySchedule({ init: c.actorLearningRate, steps: c.actorDecaySteps }),
+    })) as unknown as ActorPart<P, ValueSignals>;
+  const critic = qEnsemble({ ...dimensions, members: 2, hiddenSizes: c.hiddenSizes });
+  const value = valueNetwork({ observationDim: dimensions.observationDim, hiddenSizes: c.hiddenSizes });
+  const criticOptimizer = adam({ learningRate: c.criticLearningRate });
+  const valueOptimizer = adam({ learningRate: c.valueLearningRate });
+
+  return {
+    name: 'iql',
+    dimensions,
+    init: (key) => {
+      const [actorKey, criticKey, valueKey] = splitKey(key, 3) as [Key, Key, Key];
+      const actorParams = part.init(actorKey);
+      const criticParams = critic.init(criticKey);
+      const valueParams = value.init(valueKey);
+      return {
+        actor: actorParams,
+        critic: criticParams,
+        criticTarget: carryOver(criticParams),
+        value: valueParams,
+        actorOptimizer: part.optimizer.init(actorParams),
+        criticOptimizer: criticOptimizer.init(criticParams),
+        valueOptimizer: valueOptimizer.init(valueParams),
+        step: tf.scalar(0, 'int32'),
+      };
+    },
+    update: (state, batch, { key }) =>
+      tf.tidy(() => {
+        const { observations, actions, rewards, nextObservations, terminals } = batch;
+        // V ← expectile_τ of min_i Q̄_i(s, a)
+        const targetQ = ensembleMin(critic.apply(state.criticTarget, observations, actions));
+        const valueStep = valueAndGrad((params: MlpParams) => {
+          const v = value.apply(params, observations);
+          const loss = expectileLoss(v, targetQ, c.expectile);
+          return { loss, metrics: { 'value/loss': loss, 'value/v': tf.mean(v) as Scalar } };
+        }, state.value);
+        const valueNext = valueOptimizer.update(valueStep.grads, state.valueOptimizer, state.value);
+
+        // π ← exp(β·(Q̄ − V))-weighted likelihood;  Q ← r + γ(1 − d)·V(s′); one tape, disjoint parameters.
+        const signals: ValueSignals = {
+          observations,
+          actions,
+          advantage: tf.sub(targetQ, value.apply(valueNext.params, observations)) as Tensor1D,
+          q: (policyActions) =>
+            ensembleMin(
+              critic.apply(state.criticTarget, observations, policyActions, { actionGradient: true }),
+            ),
+        };
+        const nextValues = value.apply(valueNext.params, nextObservations);
+        const target = tdTarget({ rewards, terminals, nextValues }, c.discount);
+        const jointStep = valueAndGrad(
+          (params: { actor: P; critic: MlpParams }) => {
+            const actorResult = part.loss(params.actor, signals, key);
+            const q = critic.apply(params.critic, observations, actions);
+            const criticLoss = tdRegressionLoss(q, target);
+            return {
+              loss: tf.add(actorResult.loss, criticLoss) as Scalar,
+              metrics: {
+                ...actorResult.metrics,
+                'actor/loss': actorResult.loss,
+                'critic/loss': criticLoss,
+                'critic/q': tf.mean(q) as Scalar,
+              },
+            };
+          },
+          { actor: state.actor, critic: state.critic },
+        );
+        const actorNext = part.optimizer.update(jointStep.grads.actor, state.actorOptimizer, state.actor);
+        const criticNext = criticOptimizer.update(
+          jointStep.grads.critic,
+          state.criticOptimizer,
+          state.critic,
+        );
+        return {
+          state: {
+            actor: actorNext.params,
+            critic: criticNext.params,
+            criticTarget: polyak(state.criticTarget, criticNext.params, c.polyak),
+            value: valueNext.params,
+            actorOptimizer: actorNext.state,
+            criticOptimizer: criticNext.state,
+            valueOptimizer: valueNext.state,
+            step: tf.add(state.step, tf.scalar(1, 'int32')),
+          },
+          metrics: { ...valueStep.metrics, ...jointStep.metrics },
+        };
+      }),
+    act: (state, observations) => part.act(state.actor, observations),
+  };
+};
