@@ -1,2 +1,3 @@
 export * from './bc-penalty.js';
+export * from './conservative-penalty.js';
 export * from './kl-reward-penalty.js';
