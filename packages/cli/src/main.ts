@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { envIds } from '@offrl/envs';
 import { recipeNames } from '@offrl/recipes';
 import { DATASETS_USAGE, datasetsCommand } from './commands/datasets.js';
+import { EVAL_USAGE, evalCommand } from './commands/eval.js';
+import { TRAIN_USAGE, trainCommand } from './commands/train.js';
 import { runDemo } from './demo.js';
 import { UsageError } from './usage-error.js';
 
@@ -11,6 +13,8 @@ const USAGE = `offrl: offline reinforcement learning
 Usage:
   offrl demo [--steps N] [--episodes N] [--seed S]   train behaviour cloning on a small Pendulum
                                                      dataset and print its score
+  ${TRAIN_USAGE.replaceAll('\n', '\n  ')}
+  ${EVAL_USAGE}
   ${DATASETS_USAGE.replaceAll('\n', '\n  ')}
   offrl recipes                                      list the recipes
   offrl envs                                         list the environments
@@ -33,6 +37,8 @@ export const main = async (
   try {
     const [first] = argv;
     if (first === 'datasets') return await datasetsCommand(argv.slice(1), print);
+    if (first === 'train') return await trainCommand(argv.slice(1), print);
+    if (first === 'eval') return await evalCommand(argv.slice(1), print);
     const { positionals, values } = parseArgs({
       args: [...argv],
       allowPositionals: true,

@@ -1,0 +1,125 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { flattenTree, loadSafetensors } from '@offrl/tensor';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../main.js';
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'offrl-train-'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+const run = async (...argv: string[]) => {
+  const lines: string[] = [];
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    const code = await main(argv, (line) => lines.push(line));
+    return { code, output: lines.join('\n'), errors: stderr.mock.calls.map((c) => String(c[0])).join('') };
+  } finally {
+    stderr.mockRestore();
+  }
+};
+
+const small = [
+  '--dataset',
+  'pendulum-scripted',
+  '--set',
+  'hiddenSizes=[16]',
+  '--batch-size',
+  '32',
+  '--eval-episodes',
+  '2',
+];
+
+const parameters = async (dir: string) => {
+  const { tree } = await loadSafetensors(join(dir, 'checkpoint.safetensors'));
+  return flattenTree(tree).map(({ path, tensor }) => [path, Array.from(tensor.dataSync())]);
+};
+
+describe('offrl train and eval', () => {
+  it('writes a run directory with config, metrics, checkpoint and summary, and evaluates it', async () => {
+    const dir = join(root, 'run');
+    const { code, output } = await run(
+      'train',
+      'bc',
+      ...small,
+      '--steps',
+      '40',
+      '--eval-every',
+      '20',
+      '--out',
+      dir,
+    );
+    expect(code).toBe(0);
+    expect(output).toMatch(/\] 40\/40 .* score -?\d+\.\d/);
+    expect(output).toMatch(
+      /final score -?\d+\.\d \(return -?\d+\.\d\) at step 40; best -?\d+\.\d at step (20|40)/,
+    );
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    expect(config).toMatchObject({
+      recipe: 'bc',
+      env: 'Pendulum-v1',
+      steps: 40,
+      overrides: { hiddenSizes: [16] },
+    });
+    const records = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(records.filter((r) => 'eval/return' in r).map((r) => r.step)).toEqual([20, 40]);
+    expect(records.some((r) => typeof r['bc/mse'] === 'number')).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).final.step).toBe(40);
+
+    const evaluation = await run('eval', dir, '--episodes', '2', '--json');
+    expect(evaluation.code).toBe(0);
+    expect(JSON.parse(evaluation.output)).toMatchObject({
+      recipe: 'bc',
+      env: 'Pendulum-v1',
+      step: 40,
+      episodes: 2,
+    });
+  }, 60_000);
+
+  it('resumes from the checkpoint and ends where an uninterrupted run ends, bit for bit', async () => {
+    const whole = join(root, 'whole');
+    const split = join(root, 'split');
+    expect(
+      (await run('train', 'bc', ...small, '--steps', '30', '--eval-every', '30', '--out', whole)).code,
+    ).toBe(0);
+    expect(
+      (await run('train', 'bc', ...small, '--steps', '10', '--eval-every', '30', '--out', split)).code,
+    ).toBe(0);
+    const resumed = await run('train', '--resume', split, '--steps', '30');
+    expect(resumed.code).toBe(0);
+    expect(resumed.output).toMatch(/resuming .* at step 10 of 30/);
+    expect(await parameters(split)).toEqual(await parameters(whole));
+    expect(JSON.parse(readFileSync(join(split, 'config.json'), 'utf8')).steps).toBe(30);
+  }, 60_000);
+
+  it('leaves nothing behind for an unknown recipe or a bad option, and names what to change', async () => {
+    const dir = join(root, 'bad');
+    const unknown = await run('train', 'nope', ...small, '--out', dir);
+    expect(unknown.code).toBe(1);
+    expect(unknown.errors).toMatch(/unknown recipe 'nope'; known recipes: .*bc/);
+    expect(existsSync(dir)).toBe(false);
+    const badSet = await run('train', 'bc', '--dataset', 'pendulum-scripted', '--set', 'oops', '--out', dir);
+    expect(badSet.code).toBe(2);
+    expect(badSet.errors).toMatch(/--set expects key=value, got 'oops'/);
+    const noDataset = await run('train', 'bc');
+    expect(noDataset.errors).toMatch(/train needs --dataset/);
+  });
+
+  it('refuses a corrupted checkpoint, naming the file', async () => {
+    const dir = join(root, 'run');
+    expect((await run('train', 'bc', ...small, '--steps', '5', '--eval-every', '5', '--out', dir)).code).toBe(
+      0,
+    );
+    const checkpoint = join(dir, 'checkpoint.safetensors');
+    writeFileSync(checkpoint, readFileSync(checkpoint).subarray(0, 100));
+    const { code, errors } = await run('eval', dir);
+    expect(code).toBe(1);
+    expect(errors).toContain('checkpoint.safetensors');
+  }, 60_000);
+});
