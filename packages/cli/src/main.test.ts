@@ -21,7 +21,16 @@ describe('offrl command line', () => {
   it('prints usage with --help and exits 0', async () => {
     const { code, output } = await run('--help');
     expect(code).toBe(0);
-    expect(output).toMatch(/offrl demo/);
+    expect(output).toMatch(/offrl train <recipe>/);
+    expect(output).toMatch(/offrl report <run-dir\.\.\.>/);
+  });
+
+  it('prints each command’s usage with --help', async () => {
+    for (const command of ['train', 'eval', 'report', 'datasets', 'demo', 'recipes', 'envs']) {
+      const { code, output } = await run(command, '--help');
+      expect(code).toBe(0);
+      expect(output).toContain(`offrl ${command}`);
+    }
   });
 
   it('lists recipes and environments', async () => {
@@ -32,10 +41,13 @@ describe('offrl command line', () => {
   it('exits 2 and says what to change on a usage error', async () => {
     const unknown = await run('trian');
     expect(unknown.code).toBe(2);
-    expect(unknown.errors).toMatch(/unknown command 'trian'/);
+    expect(unknown.errors).toMatch(/unknown command 'trian'; commands: train, eval/);
     const badSteps = await run('demo', '--steps', 'ten');
     expect(badSteps.code).toBe(2);
-    expect(badSteps.errors).toMatch(/--steps must be a non-negative integer, got 'ten'/);
+    expect(badSteps.errors).toMatch(/--steps must be an integer ≥ 1, got 'ten'/);
+    const unknownOption = await run('eval', '--epsiodes', '3');
+    expect(unknownOption.code).toBe(2);
+    expect(unknownOption.errors).toMatch(/--epsiodes/);
   });
 
   it('describes a dataset as JSON with the fields scripts rely on', async () => {

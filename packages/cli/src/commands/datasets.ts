@@ -1,26 +1,25 @@
 /** `offrl datasets list | info <id|path> [--json]`. */
 import { parseArgs } from 'node:util';
 import { describe } from '@offrl/datasets';
+import { noExtraArguments } from '../arguments.js';
+import type { Command } from '../command.js';
 import { generatedDatasets, loadDataset } from '../load-dataset.js';
 import { UsageError } from '../usage-error.js';
 
-export const DATASETS_USAGE = `offrl datasets list                      datasets offrl can make itself
+const DATASETS_USAGE = `offrl datasets list                      datasets offrl can make itself
 offrl datasets info <id|path> [--json]   size, dimensions, flags and returns of a dataset
                                          (a D4RL .hdf5 file, a Minari directory or id, or a built-in id)`;
 
 const fixed = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : String(value));
 
-export const datasetsCommand = async (
-  argv: readonly string[],
-  print: (line: string) => void,
-): Promise<number> => {
+const runDatasets: Command['run'] = async (argv, print) => {
   const { positionals, values } = parseArgs({
     args: [...argv],
     allowPositionals: true,
     options: { json: { type: 'boolean' } },
   });
   const [action, target, ...rest] = positionals;
-  if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
+  noExtraArguments(rest);
   switch (action) {
     case 'list':
       for (const id of generatedDatasets) print(id);
@@ -52,4 +51,10 @@ export const datasetsCommand = async (
           : `unknown datasets action '${action}'`,
       );
   }
+};
+
+export const datasetsCommand: Command = {
+  usage: DATASETS_USAGE,
+  summary: 'list built-in datasets, or describe a D4RL file, a Minari dataset or a built-in id',
+  run: runDatasets,
 };

@@ -3,16 +3,15 @@ import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { evaluate } from '@offrl/recipes';
 import { disposeTree, initBackend } from '@offrl/tensor';
+import { integerOption, noExtraArguments } from '../arguments.js';
 import { loadCheckpoint } from '../checkpoint.js';
+import type { Command } from '../command.js';
 import { runFiles } from '../run-directory.js';
 import { UsageError } from '../usage-error.js';
 
-export const EVAL_USAGE = `offrl eval <run-dir|checkpoint> [--episodes N] [--env <id>] [--seed S] [--json]`;
+const EVAL_USAGE = `offrl eval <run-dir|checkpoint> [--episodes N] [--env <id>] [--seed S] [--json]`;
 
-export const evalCommand = async (
-  argv: readonly string[],
-  print: (line: string) => void,
-): Promise<number> => {
+const runEval: Command['run'] = async (argv, print) => {
   const { positionals, values } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -25,13 +24,9 @@ export const evalCommand = async (
   });
   const [target, ...rest] = positionals;
   if (target === undefined) throw new UsageError(`eval needs a run directory or checkpoint\n${EVAL_USAGE}`);
-  if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
-  const episodes = Number(values.episodes ?? 10);
-  if (!Number.isInteger(episodes) || episodes < 1)
-    throw new UsageError(`--episodes must be a positive integer, got '${values.episodes}'`);
-  const seed = Number(values.seed ?? 0);
-  if (!Number.isInteger(seed) || seed < 0)
-    throw new UsageError(`--seed must be a non-negative integer, got '${values.seed}'`);
+  noExtraArguments(rest);
+  const episodes = integerOption('episodes', values.episodes, 10);
+  const seed = integerOption('seed', values.seed, 0, 0);
   if (!existsSync(target)) throw new Error(`'${target}' does not exist`);
   const path = statSync(target).isDirectory() ? runFiles(target).checkpoint : target;
   if (!existsSync(path)) throw new Error(`'${target}' has no checkpoint.safetensors yet`);
@@ -59,4 +54,10 @@ export const evalCommand = async (
   } finally {
     disposeTree(state);
   }
+};
+
+export const evalCommand: Command = {
+  usage: EVAL_USAGE,
+  summary: "score a run's checkpoint (or a checkpoint file) on its environment",
+  run: runEval,
 };

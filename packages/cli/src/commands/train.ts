@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluate, makeRecipe, trainOffline } from '@offrl/recipes';
 import { disposeTree, initBackend, type TensorTree } from '@offrl/tensor';
+import { integerOption, noExtraArguments } from '../arguments.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint.js';
+import type { Command } from '../command.js';
 import { loadDataset } from '../load-dataset.js';
 import { formatProgress } from '../progress.js';
 import { parseOverrides } from '../recipe-config.js';
@@ -24,17 +26,9 @@ import {
 import { taskDimensions } from '../task.js';
 import { UsageError } from '../usage-error.js';
 
-export const TRAIN_USAGE = `offrl train <recipe> --dataset <id|path> [--env <id>] [--steps N] [--seed S]
+const TRAIN_USAGE = `offrl train <recipe> --dataset <id|path> [--env <id>] [--steps N] [--seed S]
             [--out DIR] [--set key=value ...] [--batch-size N] [--eval-every N] [--eval-episodes N]
 offrl train --resume DIR [--steps N]     continue a run from its last checkpoint`;
-
-const count = (name: string, value: string | undefined, fallback: number, minimum = 1): number => {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < minimum)
-    throw new UsageError(`--${name} must be an integer ≥ ${minimum}, got '${value}'`);
-  return n;
-};
 
 interface Evaluated {
   readonly step: number;
@@ -42,10 +36,7 @@ interface Evaluated {
   readonly normalizedScore: number;
 }
 
-export const trainCommand = async (
-  argv: readonly string[],
-  print: (line: string) => void,
-): Promise<number> => {
+const runTrain: Command['run'] = async (argv, print) => {
   const { positionals, values } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -74,7 +65,7 @@ export const trainCommand = async (
     }
     dir = values.resume;
     const checkpoint = await loadCheckpoint(runFiles(dir).checkpoint);
-    config = { ...checkpoint.config, steps: count('steps', values.steps, checkpoint.config.steps) };
+    config = { ...checkpoint.config, steps: integerOption('steps', values.steps, checkpoint.config.steps) };
     state = checkpoint.state;
     done = checkpoint.step;
     if (done >= config.steps)
@@ -84,22 +75,22 @@ export const trainCommand = async (
   } else {
     const [recipeName, ...rest] = positionals;
     if (recipeName === undefined) throw new UsageError(`train needs a recipe\n${TRAIN_USAGE}`);
-    if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
+    noExtraArguments(rest);
     if (values.dataset === undefined) throw new UsageError('train needs --dataset <id|path>');
     const loaded = await loadDataset(values.dataset);
     const env = values.env ?? loaded.envId;
     if (env === undefined)
       throw new UsageError(`--env is needed: '${values.dataset}' does not say which environment it is from`);
-    const seed = count('seed', values.seed, 0, 0);
+    const seed = integerOption('seed', values.seed, 0, 0);
     config = {
       recipe: recipeName,
       dataset: values.dataset,
       env,
       seed,
-      steps: count('steps', values.steps, 10_000),
-      batchSize: count('batch-size', values['batch-size'], 256),
-      evalEvery: count('eval-every', values['eval-every'], 5_000),
-      evalEpisodes: count('eval-episodes', values['eval-episodes'], 10),
+      steps: integerOption('steps', values.steps, 10_000),
+      batchSize: integerOption('batch-size', values['batch-size'], 256),
+      evalEvery: integerOption('eval-every', values['eval-every'], 5_000),
+      evalEpisodes: integerOption('eval-episodes', values['eval-episodes'], 10),
       overrides: parseOverrides(values.set ?? []),
       dimensions: await taskDimensions(env, loaded.dataset),
     };
@@ -193,3 +184,9 @@ export const trainCommand = async (
 
 const datasetLabel = (dataset: string): string =>
   (dataset.split(/[\\/]/).pop() ?? dataset).replace(/\.(hdf5|h5)$/i, '').replace(/[^A-Za-z0-9._-]/g, '_');
+
+export const trainCommand: Command = {
+  usage: TRAIN_USAGE,
+  summary: 'train a recipe offline into a run directory (config, metrics, checkpoint, summary)',
+  run: runTrain,
+};
