@@ -86,6 +86,35 @@ describe('offrl command line', () => {
     }
   });
 
+  it('exports a dataset to both layouts, each readable back with the same contents', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'offrl-cli-'));
+    try {
+      for (const [format, out] of [
+        ['d4rl', join(dir, 'pendulum.hdf5')],
+        ['minari', join(dir, 'pendulum-minari')],
+      ] as const) {
+        const exported = await run(
+          'datasets',
+          'export',
+          'pendulum-scripted',
+          '--format',
+          format,
+          '--out',
+          out,
+        );
+        expect(exported.code).toBe(0);
+        expect(exported.output).toBe(`wrote 4000 transitions to ${out} (${format})`);
+        const info = JSON.parse((await run('datasets', 'info', out, '--json')).output);
+        expect(info).toMatchObject({ format, transitions: 4000, episodes: 20, timeouts: 20, terminals: 0 });
+      }
+      const bad = await run('datasets', 'export', 'pendulum-scripted', '--format', 'csv', '--out', dir);
+      expect(bad.code).toBe(2);
+      expect(bad.errors).toMatch(/--format must be d4rl or minari, got 'csv'/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it('names the missing dataset file', async () => {
     const { code, errors } = await run('datasets', 'info', '/nonexistent/hopper-medium-v2.hdf5');
     expect(code).toBe(1);

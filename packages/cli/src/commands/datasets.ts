@@ -1,6 +1,6 @@
 /** `offrl datasets list | info <id|path> [--json]`. */
 import { parseArgs } from 'node:util';
-import { describe } from '@offrl/datasets';
+import { describe, writeD4RL, writeMinari } from '@offrl/datasets';
 import { noExtraArguments } from '../arguments.js';
 import type { Command } from '../command.js';
 import { generatedDatasets, loadDataset } from '../load-dataset.js';
@@ -8,7 +8,9 @@ import { UsageError } from '../usage-error.js';
 
 const DATASETS_USAGE = `offrl datasets list                      datasets offrl can make itself
 offrl datasets info <id|path> [--json]   size, dimensions, flags and returns of a dataset
-                                         (a D4RL .hdf5 file, a Minari directory or id, or a built-in id)`;
+                                         (a D4RL .hdf5 file, a Minari directory or id, or a built-in id)
+offrl datasets export <id|path> --format d4rl|minari --out PATH
+                                         write a dataset as a D4RL file or a Minari directory`;
 
 const fixed = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : String(value));
 
@@ -16,7 +18,7 @@ const runDatasets: Command['run'] = async (argv, print) => {
   const { positionals, values } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { json: { type: 'boolean' } },
+    options: { json: { type: 'boolean' }, format: { type: 'string' }, out: { type: 'string' } },
   });
   const [action, target, ...rest] = positionals;
   noExtraArguments(rest);
@@ -42,6 +44,24 @@ const runDatasets: Command['run'] = async (argv, print) => {
           `returns       min ${fixed(info.returns.min)}  mean ${fixed(info.returns.mean)}  max ${fixed(info.returns.max)}`,
         );
       }
+      return 0;
+    }
+    case 'export': {
+      if (target === undefined) throw new UsageError('datasets export needs a dataset id or path');
+      const format = values.format;
+      if (format !== 'd4rl' && format !== 'minari') {
+        throw new UsageError(`--format must be d4rl or minari, got '${format ?? ''}'`);
+      }
+      if (values.out === undefined) throw new UsageError('datasets export needs --out PATH');
+      const { dataset, envId } = await loadDataset(target);
+      if (format === 'd4rl') await writeD4RL(values.out, dataset);
+      else
+        await writeMinari(
+          values.out,
+          dataset,
+          envId === undefined ? {} : { extraMetadata: { env_spec: envId } },
+        );
+      print(`wrote ${dataset.size} transitions to ${values.out} (${format})`);
       return 0;
     }
     default:
