@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Column, MetadataValue } from './column.js';
 import { rowWidth } from './column.js';
 import { splitAtDiscontinuities } from './discontinuities.js';
-import { DatasetError, toDatasetError } from './errors.js';
+import { attemptRead, DatasetError, toDatasetError } from './errors.js';
 import type { H5File } from './hdf5.js';
 import {
   closeHdf5,
@@ -115,11 +115,7 @@ export async function readD4RLEither(
   path: string,
   options: ReadD4RLOptions = {},
 ): Promise<E.Either<DatasetError, TransitionDataset>> {
-  try {
-    return E.right(await readD4RL(path, options));
-  } catch (cause) {
-    return E.left(toDatasetError(cause, 'unreadable', { file: path }));
-  }
+  return attemptRead(path, () => readD4RL(path, options));
 }
 
 function readOpenFile(file: H5File, source: string, options: ReadD4RLOptions): TransitionDataset {

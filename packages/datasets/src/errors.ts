@@ -1,3 +1,5 @@
+import * as E from 'fp-ts/lib/Either.js';
+
 /**
  * What went wrong with a dataset, as a machine-readable code. Every loader and validator maps its
  * failures onto one of these so callers can branch without parsing messages.
@@ -73,4 +75,16 @@ export function toDatasetError(
   if (cause instanceof DatasetError) return cause.inFile(location.file);
   const detail = cause instanceof Error ? cause.message : String(cause);
   return new DatasetError(code, detail, location);
+}
+
+/** A reader's rejection as an `Either` value: the error names `file` when the reader's own does not. */
+export async function attemptRead<T>(
+  file: string,
+  read: () => Promise<T>,
+): Promise<E.Either<DatasetError, T>> {
+  try {
+    return E.right(await read());
+  } catch (cause) {
+    return E.left(toDatasetError(cause, 'unreadable', { file }));
+  }
 }

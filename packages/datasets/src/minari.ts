@@ -6,7 +6,7 @@ import h5wasm from 'h5wasm/node';
 import type { Column, MetadataValue, NumericArray } from './column.js';
 import { rowWidth } from './column.js';
 import type { ExpectedDimensions } from './d4rl.js';
-import { DatasetError, toDatasetError } from './errors.js';
+import { attemptRead, DatasetError, toDatasetError } from './errors.js';
 import type { H5File } from './hdf5.js';
 import {
   closeHdf5,
@@ -125,11 +125,7 @@ export async function readMinariEither(
   dirOrId: string,
   options: ReadMinariOptions = {},
 ): Promise<E.Either<DatasetError, TransitionDataset>> {
-  try {
-    return E.right(await readMinari(dirOrId, options));
-  } catch (cause) {
-    return E.left(toDatasetError(cause, 'unreadable', { file: dirOrId }));
-  }
+  return attemptRead(dirOrId, () => readMinari(dirOrId, options));
 }
 
 function readMetadataJson(path: string): Record<string, unknown> {
