@@ -3,23 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeD4RL } from '@offrl/datasets';
 import { pendulumScriptedDataset } from '@offrl/recipes';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from './main.js';
-
-const run = async (...argv: string[]) => {
-  const lines: string[] = [];
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    const code = await main(argv, (line) => lines.push(line));
-    return { code, output: lines.join('\n'), errors: stderr.mock.calls.map((c) => String(c[0])).join('') };
-  } finally {
-    stderr.mockRestore();
-  }
-};
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.fixture.js';
 
 describe('offrl command line', () => {
   it('prints usage with --help and exits 0', async () => {
-    const { code, output } = await run('--help');
+    const { code, output } = await runCli('--help');
     expect(code).toBe(0);
     expect(output).toMatch(/offrl train <recipe>/);
     expect(output).toMatch(/offrl report <run-dir\.\.\.>/);
@@ -27,31 +16,31 @@ describe('offrl command line', () => {
 
   it('prints each command’s usage with --help', async () => {
     for (const command of ['train', 'eval', 'report', 'datasets', 'demo', 'recipes', 'envs']) {
-      const { code, output } = await run(command, '--help');
+      const { code, output } = await runCli(command, '--help');
       expect(code).toBe(0);
       expect(output).toContain(`offrl ${command}`);
     }
   });
 
   it('lists recipes and environments', async () => {
-    expect((await run('recipes')).output).toContain('bc');
-    expect((await run('envs')).output).toContain('Hopper-v5');
+    expect((await runCli('recipes')).output).toContain('bc');
+    expect((await runCli('envs')).output).toContain('Hopper-v5');
   });
 
   it('exits 2 and says what to change on a usage error', async () => {
-    const unknown = await run('trian');
+    const unknown = await runCli('trian');
     expect(unknown.code).toBe(2);
     expect(unknown.errors).toMatch(/unknown command 'trian'; commands: train, eval/);
-    const badSteps = await run('demo', '--steps', 'ten');
+    const badSteps = await runCli('demo', '--steps', 'ten');
     expect(badSteps.code).toBe(2);
     expect(badSteps.errors).toMatch(/--steps must be an integer ≥ 1, got 'ten'/);
-    const unknownOption = await run('eval', '--epsiodes', '3');
+    const unknownOption = await runCli('eval', '--epsiodes', '3');
     expect(unknownOption.code).toBe(2);
     expect(unknownOption.errors).toMatch(/--epsiodes/);
   });
 
   it('describes a dataset as JSON with the fields scripts rely on', async () => {
-    const { code, output } = await run('datasets', 'info', 'pendulum-scripted', '--json');
+    const { code, output } = await runCli('datasets', 'info', 'pendulum-scripted', '--json');
     expect(code).toBe(0);
     const info = JSON.parse(output);
     expect(info).toMatchObject({
@@ -73,7 +62,7 @@ describe('offrl command line', () => {
       const { dataset } = await pendulumScriptedDataset({ episodes: 2, seed: 3 });
       const path = join(dir, 'pendulum.hdf5');
       await writeD4RL(path, dataset);
-      const { code, output } = await run('datasets', 'info', path, '--json');
+      const { code, output } = await runCli('datasets', 'info', path, '--json');
       expect(code).toBe(0);
       expect(JSON.parse(output)).toMatchObject({
         format: 'd4rl',
@@ -93,7 +82,7 @@ describe('offrl command line', () => {
         ['d4rl', join(dir, 'pendulum.hdf5')],
         ['minari', join(dir, 'pendulum-minari')],
       ] as const) {
-        const exported = await run(
+        const exported = await runCli(
           'datasets',
           'export',
           'pendulum-scripted',
@@ -104,10 +93,10 @@ describe('offrl command line', () => {
         );
         expect(exported.code).toBe(0);
         expect(exported.output).toBe(`wrote 4000 transitions to ${out} (${format})`);
-        const info = JSON.parse((await run('datasets', 'info', out, '--json')).output);
+        const info = JSON.parse((await runCli('datasets', 'info', out, '--json')).output);
         expect(info).toMatchObject({ format, transitions: 4000, episodes: 20, timeouts: 20, terminals: 0 });
       }
-      const bad = await run('datasets', 'export', 'pendulum-scripted', '--format', 'csv', '--out', dir);
+      const bad = await runCli('datasets', 'export', 'pendulum-scripted', '--format', 'csv', '--out', dir);
       expect(bad.code).toBe(2);
       expect(bad.errors).toMatch(/--format must be d4rl or minari, got 'csv'/);
     } finally {
@@ -116,13 +105,13 @@ describe('offrl command line', () => {
   }, 30_000);
 
   it('names the missing dataset file', async () => {
-    const { code, errors } = await run('datasets', 'info', '/nonexistent/hopper-medium-v2.hdf5');
+    const { code, errors } = await runCli('datasets', 'info', '/nonexistent/hopper-medium-v2.hdf5');
     expect(code).toBe(1);
     expect(errors).toMatch(/dataset file '\/nonexistent\/hopper-medium-v2.hdf5' does not exist/);
   });
 
   it('runs a short demo end to end and prints the score', async () => {
-    const { code, output } = await run('demo', '--steps', '50', '--episodes', '2');
+    const { code, output } = await runCli('demo', '--steps', '50', '--episodes', '2');
     expect(code).toBe(0);
     expect(output).toMatch(/dataset: pendulum-scripted, 400 transitions in 2 episodes/);
     expect(output).toMatch(/score: return -?\d+\.\d ± \d+\.\d over 10 episodes, normalised -?\d+\.\d/);

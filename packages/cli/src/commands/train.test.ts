@@ -2,25 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flattenTree, loadSafetensors } from '@offrl/tensor';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../main.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../run-cli.fixture.js';
 
 let root: string;
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'offrl-train-'));
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
-
-const run = async (...argv: string[]) => {
-  const lines: string[] = [];
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    const code = await main(argv, (line) => lines.push(line));
-    return { code, output: lines.join('\n'), errors: stderr.mock.calls.map((c) => String(c[0])).join('') };
-  } finally {
-    stderr.mockRestore();
-  }
-};
 
 const small = [
   '--dataset',
@@ -41,7 +30,7 @@ const parameters = async (dir: string) => {
 describe('offrl train and eval', () => {
   it('writes a run directory with config, metrics, checkpoint and summary, and evaluates it', async () => {
     const dir = join(root, 'run');
-    const { code, output } = await run(
+    const { code, output } = await runCli(
       'train',
       'bc',
       ...small,
@@ -72,7 +61,7 @@ describe('offrl train and eval', () => {
     expect(records.some((r) => typeof r['bc/mse'] === 'number')).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).final.step).toBe(40);
 
-    const evaluation = await run('eval', dir, '--episodes', '2', '--json');
+    const evaluation = await runCli('eval', dir, '--episodes', '2', '--json');
     expect(evaluation.code).toBe(0);
     expect(JSON.parse(evaluation.output)).toMatchObject({
       recipe: 'bc',
@@ -86,12 +75,12 @@ describe('offrl train and eval', () => {
     const whole = join(root, 'whole');
     const split = join(root, 'split');
     expect(
-      (await run('train', 'bc', ...small, '--steps', '30', '--eval-every', '30', '--out', whole)).code,
+      (await runCli('train', 'bc', ...small, '--steps', '30', '--eval-every', '30', '--out', whole)).code,
     ).toBe(0);
     expect(
-      (await run('train', 'bc', ...small, '--steps', '10', '--eval-every', '30', '--out', split)).code,
+      (await runCli('train', 'bc', ...small, '--steps', '10', '--eval-every', '30', '--out', split)).code,
     ).toBe(0);
-    const resumed = await run('train', '--resume', split, '--steps', '30');
+    const resumed = await runCli('train', '--resume', split, '--steps', '30');
     expect(resumed.code).toBe(0);
     expect(resumed.output).toMatch(/resuming .* at step 10 of 30/);
     expect(await parameters(split)).toEqual(await parameters(whole));
@@ -100,25 +89,34 @@ describe('offrl train and eval', () => {
 
   it('leaves nothing behind for an unknown recipe or a bad option, and names what to change', async () => {
     const dir = join(root, 'bad');
-    const unknown = await run('train', 'nope', ...small, '--out', dir);
+    const unknown = await runCli('train', 'nope', ...small, '--out', dir);
     expect(unknown.code).toBe(1);
     expect(unknown.errors).toMatch(/unknown recipe 'nope'; known recipes: .*bc/);
     expect(existsSync(dir)).toBe(false);
-    const badSet = await run('train', 'bc', '--dataset', 'pendulum-scripted', '--set', 'oops', '--out', dir);
+    const badSet = await runCli(
+      'train',
+      'bc',
+      '--dataset',
+      'pendulum-scripted',
+      '--set',
+      'oops',
+      '--out',
+      dir,
+    );
     expect(badSet.code).toBe(2);
     expect(badSet.errors).toMatch(/--set expects key=value, got 'oops'/);
-    const noDataset = await run('train', 'bc');
+    const noDataset = await runCli('train', 'bc');
     expect(noDataset.errors).toMatch(/train needs --dataset/);
   });
 
   it('refuses a corrupted checkpoint, naming the file', async () => {
     const dir = join(root, 'run');
-    expect((await run('train', 'bc', ...small, '--steps', '5', '--eval-every', '5', '--out', dir)).code).toBe(
-      0,
-    );
+    expect(
+      (await runCli('train', 'bc', ...small, '--steps', '5', '--eval-every', '5', '--out', dir)).code,
+    ).toBe(0);
     const checkpoint = join(dir, 'checkpoint.safetensors');
     writeFileSync(checkpoint, readFileSync(checkpoint).subarray(0, 100));
-    const { code, errors } = await run('eval', dir);
+    const { code, errors } = await runCli('eval', dir);
     expect(code).toBe(1);
     expect(errors).toContain('checkpoint.safetensors');
   }, 60_000);

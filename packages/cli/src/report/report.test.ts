@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
+import { runCli } from '../run-cli.fixture.js';
 import { appendMetrics, createRunDirectory } from '../run-directory.js';
 
 let root: string;
@@ -29,9 +29,9 @@ describe('offrl report', () => {
       fakeRun('b0', 'iql', 0, [0.2, 0.4]),
     ];
     const out = join(root, 'report');
-    const lines: string[] = [];
-    expect(await main(['report', ...runs, '--out', out, '--json'], (line) => lines.push(line))).toBe(0);
-    const { groups, runs: table } = JSON.parse(lines.join(''));
+    const { code, output } = await runCli('report', ...runs, '--out', out, '--json');
+    expect(code).toBe(0);
+    const { groups, runs: table } = JSON.parse(output);
     // bc: finals 70 and 90 → mean 80, sample std √200 ≈ 14.14, best = finals here; IQM of two = 80
     const bc = groups.find((g: { recipe: string }) => g.recipe === 'bc');
     expect(bc).toMatchObject({ seeds: 2, steps: 200, finalMean: 80, bestMean: 80, finalIqm: 80 });
@@ -48,14 +48,8 @@ describe('offrl report', () => {
   it('names a run directory without evaluations', async () => {
     const dir = join(root, 'empty');
     createRunDirectory(dir, { recipe: 'bc', dataset: 'x', seed: 0 });
-    const errors: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => errors.push(String(chunk)) > 0) as typeof process.stderr.write;
-    try {
-      expect(await main(['report', dir, '--out', join(root, 'r')], () => {})).toBe(1);
-    } finally {
-      process.stderr.write = write;
-    }
-    expect(errors.join('')).toMatch(/empty: the run has no evaluation yet/);
+    const { code, errors } = await runCli('report', dir, '--out', join(root, 'r'));
+    expect(code).toBe(1);
+    expect(errors).toMatch(/empty: the run has no evaluation yet/);
   });
 });
