@@ -7,11 +7,16 @@
  * `OFFRL_BACKEND=cpu|wasm|tensorflow|tensorflow-gpu` (or `initBackend({ backend })`) forces one and
  * throws if it is unavailable. Selecting wasm also registers offrl's wasm kernels (wasm-kernels.ts).
  * `OFFRL_QUIET=1` (or `quiet: true`) silences the one-line log on stderr.
+ *
+ * On wasm, the matMul kernels run on onnxruntime-node when it is installed (accel/select-matmul.ts):
+ * `OFFRL_NATIVE=0` keeps the stock kernels, `OFFRL_NATIVE=1` requires the accelerator,
+ * `OFFRL_NATIVE_THREADS=N` sets its threads; the report says which engine runs and why.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { type MatMulReport, parseNativeFlag, selectMatMul } from './accel/select-matmul.js';
 import { tf } from './tf.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 import { startThreadedWasm } from './wasm-threads.js';
@@ -47,6 +52,13 @@ export interface BackendOptions {
    * defaults to `env.OFFRL_WASM_THREADS`, else 1 (the stock single-threaded build).
    */
   readonly wasmThreads?: number;
+  /**
+   * The wasm backend's matMul accelerator: true requires it, false keeps the stock kernels; defaults to
+   * `env.OFFRL_NATIVE` (0/1), else used when it loads.
+   */
+  readonly native?: boolean;
+  /** Threads of the matMul accelerator; defaults to `env.OFFRL_NATIVE_THREADS`, else 1. */
+  readonly nativeThreads?: number;
 }
 
 export interface BackendReport {
@@ -58,6 +70,8 @@ export interface BackendReport {
   readonly device?: 'gpu' | 'cpu';
   /** Threads of the wasm backend's pool (1 in stock Node). */
   readonly threads?: number;
+  /** For wasm: which engine runs matMul (`ort` or `stock-wasm`), and why the accelerator is not used. */
+  readonly matmul?: MatMulReport;
   /** True when the backend was forced by option or environment. */
   readonly forced: boolean;
 }
@@ -146,7 +160,13 @@ const describe = (report: BackendReport): string => {
   const threads =
     report.threads === undefined ? '' : ` (${report.threads} thread${report.threads > 1 ? 's' : ''})`;
   const how = report.forced ? 'forced' : 'selected';
-  return `offrl/tensor: backend '${report.name}'${device}${threads} ${how}${skipped.length > 0 ? `; skipped ${skipped.join('; ')}` : ''}`;
+  const matmul =
+    report.matmul === undefined
+      ? ''
+      : report.matmul.provider === 'ort'
+        ? `; matMul on onnxruntime-node ${report.matmul.version} (${report.matmul.threads} thread${report.matmul.threads === 1 ? '' : 's'})`
+        : `; matMul on stock wasm kernels (${report.matmul.reason})`;
+  return `offrl/tensor: backend '${report.name}'${device}${threads} ${how}${matmul}${skipped.length > 0 ? `; skipped ${skipped.join('; ')}` : ''}`;
 };
 
 /**
@@ -160,6 +180,8 @@ export const selectBackend = async (options: BackendOptions = {}): Promise<Backe
   const forced = requested === undefined ? undefined : parseBackendName(requested);
   const packages = options.nativePackages ?? DEFAULT_NATIVE_PACKAGES;
   const quiet = options.quiet ?? env['OFFRL_QUIET'] === '1';
+  const native = options.native ?? parseNativeFlag(env['OFFRL_NATIVE']);
+  const nativeThreads = options.nativeThreads ?? Number(env['OFFRL_NATIVE_THREADS'] || 1);
   const wasmThreads = options.wasmThreads ?? Number(env['OFFRL_WASM_THREADS'] || 1);
   if (!Number.isInteger(wasmThreads) || wasmThreads < 1) {
     throw new RangeError(
@@ -189,7 +211,16 @@ export const selectBackend = async (options: BackendOptions = {}): Promise<Backe
     skipped,
     forced: forced !== undefined,
     ...(chosen.device === undefined ? {} : { device: chosen.device }),
-    ...(chosen.name === 'wasm' ? { threads: getThreadsCount() } : {}),
+    ...(chosen.name === 'wasm'
+      ? {
+          threads: getThreadsCount(),
+          matmul: selectMatMul({
+            threads: nativeThreads,
+            sharedHeap: wasmThreads > 1,
+            ...(native === undefined ? {} : { native }),
+          }),
+        }
+      : {}),
   };
   if (!quiet) (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(describe(report));
   return report;

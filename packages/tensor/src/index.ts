@@ -1,3 +1,4 @@
+export * from './accel/index.js';
 export * from './backend.js';
 export * from './distributions/index.js';
 export * from './grad.js';
