@@ -219,6 +219,13 @@ const makeFusedMatMul =
  * Installing again (with another engine) replaces the earlier accelerated kernels.
  */
 export const installAcceleratedMatMul = (engine: GemmEngine): void => {
+  const module = (tf.findBackend('wasm') as BackendWasm | null)?.wasm as
+    | { HEAPF32?: Float32Array }
+    | undefined;
+  if (module?.HEAPF32?.buffer instanceof SharedArrayBuffer)
+    throw new Error(
+      'installAcceleratedMatMul: the threaded wasm heap is shared, which onnxruntime-node cannot read',
+    );
   uninstallAcceleratedMatMul();
   const stockBatchMatMul = tf.getKernel('BatchMatMul', 'wasm');
   const stockFused = tf.getKernel('_FusedMatMul', 'wasm');

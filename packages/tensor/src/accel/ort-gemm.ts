@@ -160,6 +160,8 @@ export const loadOrtGemm = (threads = 1, packageName = ORT_PACKAGE): GemmEngineL
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
     executionProviders: ['cpu'],
+    // Idle pool threads sleep instead of spinning between the many short products of an update.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
   const sessions = new Map<string, NativeSession>();
   const session = (key: Parameters<typeof gemmGraph>[0]): NativeSession => {
