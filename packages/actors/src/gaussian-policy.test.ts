@@ -35,3 +35,22 @@ describe('gaussianPolicy (IQL)', () => {
     expect(g!.dataSync()[0]).toBeCloseTo(3, 5);
   });
 });
+
+describe('gaussianPolicy.sampleMany', () => {
+  it('draws K actions per state whose log π matches the density', () => {
+    const policy = gaussianPolicy({ observationDim: 3, actionDim: 2, hiddenSizes: [8] });
+    const params = policy.init(makeKey(5));
+    const observations = tf.randomNormal([4, 3], 0, 1, 'float32', 6);
+    const { actions, logProb } = policy.sampleMany(params, observations, makeKey(7), 5);
+    expect(actions.shape).toEqual([5, 4, 2]);
+    expect(logProb.shape).toEqual([5, 4]);
+    // row k of the draws, scored by the single-state density, gives row k of logProb
+    const again = policy
+      .distribution(params, observations)
+      .logProb(tf.squeeze(tf.slice(actions, [2, 0, 0], [1, 4, 2]), [0]))
+      .dataSync();
+    const expected = logProb.arraySync()[2]!;
+    for (const [b, value] of expected.entries()) expect(again[b]).toBeCloseTo(value, 4);
+    expect(() => policy.sampleMany(params, observations, makeKey(7), 0)).toThrow(/count/);
+  });
+});

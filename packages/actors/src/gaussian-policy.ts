@@ -47,6 +47,16 @@ export interface GaussianPolicy {
   distribution(params: GaussianPolicyParams, observations: Tensor): DiagonalGaussian;
   /** The mean action [B, A] (evaluation). */
   apply(params: GaussianPolicyParams, observations: Tensor): Tensor2D;
+  /**
+   * K reparameterised draws per state [K, B, A] with their log-densities [K, B]; the network runs once.
+   * Draws are not clipped to the action box (the density is a plain Gaussian).
+   */
+  sampleMany(
+    params: GaussianPolicyParams,
+    observations: Tensor,
+    key: Key,
+    count: number,
+  ): { actions: Tensor; logProb: Tensor2D };
 }
 
 export const gaussianPolicy = (spec: GaussianPolicySpec): GaussianPolicy => {
@@ -87,5 +97,17 @@ export const gaussianPolicy = (spec: GaussianPolicySpec): GaussianPolicy => {
         logScale: clampLogStd(params.logStd, full.logStdMin, full.logStdMax),
       }),
     apply: mean,
+    sampleMany: (params, observations, key, count) => {
+      if (!(Number.isInteger(count) && count >= 1))
+        throw new RangeError(`gaussianPolicy.sampleMany: count must be a positive integer, got ${count}`);
+      return tf.tidy(() => {
+        const loc = mean(params, observations);
+        const { sample, logProb } = diagonalGaussian({
+          loc: tf.broadcastTo(loc, [count, ...loc.shape]),
+          logScale: clampLogStd(params.logStd, full.logStdMin, full.logStdMax),
+        }).sampleWithLogProb(key);
+        return { actions: sample, logProb: logProb as Tensor2D };
+      });
+    },
   };
 };

@@ -23,3 +23,17 @@ describe('tanhGaussianPolicy', () => {
     for (const [i, value] of logProb.dataSync().entries()) expect(again[i]).toBeCloseTo(value, 2);
   });
 });
+
+describe('tanhGaussianPolicy.sampleMany', () => {
+  it('draws K squashed actions per state, with log π (scale Jacobian included) matching logProb', () => {
+    const policy = tanhGaussianPolicy({ observationDim: 3, actionDim: 2, hiddenSizes: [8], actionScale: 2 });
+    const params = policy.init(makeKey(4));
+    const observations = tf.randomNormal([6, 3], 0, 1, 'float32', 5);
+    const { actions, logProb } = policy.sampleMany(params, observations, makeKey(6), 3);
+    expect(actions.shape).toEqual([3, 6, 2]);
+    expect(Math.max(...Array.from(actions.dataSync()).map(Math.abs))).toBeLessThan(2);
+    const first = tf.squeeze(tf.slice(actions, [1, 0, 0], [1, 6, 2]), [0]);
+    const again = policy.logProb(params, observations, first).dataSync();
+    for (const [b, value] of logProb.arraySync()[1]!.entries()) expect(again[b]).toBeCloseTo(value, 2);
+  });
+});

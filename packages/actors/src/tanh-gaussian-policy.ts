@@ -39,6 +39,16 @@ export interface TanhGaussianPolicy {
   init(key: Key): MlpParams;
   /** A reparameterised action [B, A] and its log-density [B]. */
   sample(params: MlpParams, observations: Tensor, key: Key): { actions: Tensor2D; logProb: Tensor1D };
+  /**
+   * K reparameterised actions per state [K, B, A] and their log-densities [K, B] (CQL's sampled actions,
+   * max-Q backups, KL estimates); the network runs once on the B states.
+   */
+  sampleMany(
+    params: MlpParams,
+    observations: Tensor,
+    key: Key,
+    count: number,
+  ): { actions: Tensor; logProb: Tensor2D };
   /** log π(a | s) [B] of given actions (e.g. the dataset's), clipped just inside the box. */
   logProb(params: MlpParams, observations: Tensor, actions: Tensor): Tensor1D;
   /** scale · tanh(μ(s)) [B, A]. */
@@ -65,22 +75,34 @@ export const tanhGaussianPolicy = (spec: TanhGaussianPolicySpec): TanhGaussianPo
     name: 'tanhGaussianPolicy',
   });
   const logScaleJacobian = actionDim * Math.log(actionScale);
-  const distribution = (params: MlpParams, observations: Tensor) => {
+  const distribution = (params: MlpParams, observations: Tensor, count?: number) => {
     const out = net.apply(params, observations, { stopInputGradient: true });
     const [loc, logStd] = tf.split(out, 2, 1) as [Tensor2D, Tensor2D];
-    return tanhGaussian({ loc, logScale: clampLogStd(logStd, full.logStdMin, full.logStdMax) });
+    const logScale = clampLogStd(logStd, full.logStdMin, full.logStdMax);
+    if (count === undefined) return tanhGaussian({ loc, logScale });
+    const shape = [count, ...loc.shape];
+    return tanhGaussian({ loc: tf.broadcastTo(loc, shape), logScale: tf.broadcastTo(logScale, shape) });
   };
+  const scaled = (sample: Tensor, logProb: Tensor) => ({
+    actions: actionScale === 1 ? sample : tf.mul(sample, actionScale),
+    logProb: logScaleJacobian === 0 ? logProb : tf.sub(logProb, logScaleJacobian),
+  });
   return {
     spec: full,
     init: (key) => net.init(key),
     sample: (params, observations, key) =>
       tf.tidy(() => {
         const { sample, logProb } = distribution(params, observations).sampleWithLogProb(key);
-        return {
-          actions: (actionScale === 1 ? sample : tf.mul(sample, actionScale)) as Tensor2D,
-          logProb: tf.sub(logProb, logScaleJacobian) as Tensor1D,
-        };
+        return scaled(sample, logProb) as { actions: Tensor2D; logProb: Tensor1D };
       }),
+    sampleMany: (params, observations, key, count) => {
+      if (!(Number.isInteger(count) && count >= 1))
+        throw new RangeError(`tanhGaussianPolicy.sampleMany: count must be a positive integer, got ${count}`);
+      return tf.tidy(() => {
+        const { sample, logProb } = distribution(params, observations, count).sampleWithLogProb(key);
+        return scaled(sample, logProb) as { actions: Tensor; logProb: Tensor2D };
+      });
+    },
     logProb: (params, observations, actions) =>
       tf.tidy(
         () =>

@@ -45,6 +45,53 @@ describe('conservativePenalty (CQL, Cal-QL)', () => {
     expect(dlp).toBe(0);
   });
 
+  it('takes the logsumexp over the K samples of each state, then the mean over states', () => {
+    // K = 2, B = 2; policy terms −100 (negligible). State 0: uniform Q = [0, 0] → log(2·e^{log 2}) = log 4;
+    // state 1: uniform Q = [1, 1] → log 4 + 1. Q_data = 0: gap = (log 4 + log 4 + 1)/2 = log 4 + 0.5.
+    const policy = tf.fill([1, 2, 2], -100);
+    const { metrics } = conservativePenalty(
+      {
+        uniformQ: tf.tensor3d([
+          [
+            [0, 1],
+            [0, 1],
+          ],
+        ]),
+        currentQ: policy,
+        nextQ: policy,
+        currentLogProb: tf.zeros([2, 2]),
+        nextLogProb: tf.zeros([2, 2]),
+        dataQ: tf.zeros([1, 2]),
+      },
+      { actionDim: 1 },
+    );
+    expect(metrics['cql/gap']!.dataSync()[0]).toBeCloseTo(Math.log(4) + 0.5, 4);
+  });
+
+  it('uses the uniform density of a scaled action box', () => {
+    // scale 2, |A| = 1: log p_unif = −log 4, so the uniform term is 0 + log 4; logsumexp = log(4 + 2e)
+    const { metrics } = conservativePenalty(inputs(), { actionDim: 1, actionScale: 2 });
+    expect(metrics['cql/gap']!.dataSync()[0]).toBeCloseTo(Math.log(4 + 2 * Math.E) - 1, 4);
+  });
+
+  it('tunes α′ by dual descent in the Lagrange variant, each term reaching only its own parameter', () => {
+    // log α′ = 0 → α′ = 1; α = 10, τ = −1: shortfall = gap − τ = log(2 + 2e) − 1 + 1 = 2.006400
+    // critic term α′·α·shortfall = 20.064 and α′ term −20.064 cancel in value (loss 0);
+    // dL/dlog α′ = −α′·α·shortfall = −20.064 (α′ rises while the gap is above τ); dL/dQ_data = −α′·α = −10.
+    const x = inputs();
+    const shortfall = Math.log(2 + 2 * Math.E);
+    const options = { actionDim: 1, targetActionGap: -1 };
+    const { loss, metrics } = conservativePenalty({ ...x, logLagrangeMultiplier: tf.scalar(0) }, options);
+    expect(loss.dataSync()[0]).toBeCloseTo(0, 4);
+    expect(metrics['cql/alpha']!.dataSync()[0]).toBeCloseTo(10, 5);
+    const [dLogMultiplier, dDataQ] = tf.grads(
+      (logLagrangeMultiplier: tf.Tensor, dataQ: tf.Tensor) =>
+        conservativePenalty({ ...x, dataQ, logLagrangeMultiplier }, options).loss,
+    )([tf.scalar(0), x.dataQ]);
+    expect(dLogMultiplier!.dataSync()[0]).toBeCloseTo(-10 * shortfall, 3);
+    expect(dDataQ!.dataSync()[0]).toBeCloseTo(-10, 5);
+  });
+
   it('names a mismatched shape', () => {
     expect(() => conservativePenalty({ ...inputs(), dataQ: tf.zeros([2, 1]) }, { actionDim: 1 })).toThrow(
       /dataQ has shape \[2,1\], expected \[1,1\]/,

@@ -1,3 +1,4 @@
+export * from './backup.js';
 export * from './ensemble-reduce.js';
 export * from './q-ensemble.js';
 export * from './td-target.js';

@@ -4,8 +4,15 @@
  */
 
 import type { Key } from '@offrl/tensor';
-import { type Activation, ensemble, type MlpParams, type Tensor, type Tensor2D, tf } from '@offrl/tensor';
-import { assertShape } from './shapes.js';
+import {
+  type Activation,
+  assertShape,
+  ensemble,
+  type MlpParams,
+  type Tensor,
+  type Tensor2D,
+  tf,
+} from '@offrl/tensor';
 
 export interface QEnsembleSpec {
   readonly observationDim: number;

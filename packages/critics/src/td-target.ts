@@ -4,8 +4,7 @@
  * bootstraps from: V(s′) in IQL, min_i Q̄_i(s′, a′) in TD3 and CQL, minus α·log π for SAC's entropy backup.
  */
 
-import { type Tensor1D, tf } from '@offrl/tensor';
-import { assertShape } from './shapes.js';
+import { assertShape, type Tensor1D, tf } from '@offrl/tensor';
 
 export interface TdTargetInputs {
   readonly rewards: Tensor1D;

@@ -3,8 +3,7 @@
  * target computed from the same parameters (as in SAC's entropy backup) cannot leak a gradient.
  */
 
-import { type Scalar, stopGradient, type Tensor, tf } from '@offrl/tensor';
-import { assertShape } from './shapes.js';
+import { assertShape, type Scalar, stopGradient, type Tensor, tf } from '@offrl/tensor';
 
 /**
  * TD regression for one critic or an ensemble: predictions [B] or [N, B], target [B];

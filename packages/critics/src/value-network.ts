@@ -2,6 +2,7 @@
 
 import {
   type Activation,
+  assertShape,
   type Key,
   type MlpParams,
   mlp,
@@ -10,7 +11,6 @@ import {
   type Tensor2D,
   tf,
 } from '@offrl/tensor';
-import { assertShape } from './shapes.js';
 
 export interface ValueNetworkSpec {
   readonly observationDim: number;

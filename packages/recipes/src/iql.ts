@@ -122,7 +122,7 @@ export const iql = <P extends TensorTree = GaussianPolicyParams>(
         step: tf.scalar(0, 'int32'),
       };
     },
-    update: (state, batch, { key }) =>
+    update: (state, batch, { key, step }) =>
       tf.tidy(() => {
         const { observations, actions, rewards, nextObservations, terminals } = batch;
         // V ← expectile_τ of min_i Q̄_i(s, a)
@@ -148,7 +148,7 @@ export const iql = <P extends TensorTree = GaussianPolicyParams>(
         const target = tdTarget({ rewards, terminals, nextValues }, c.discount);
         const jointStep = valueAndGrad(
           (params: { actor: P; critic: MlpParams }) => {
-            const actorResult = part.loss(params.actor, signals, key);
+            const actorResult = part.loss(params.actor, signals, { key, step });
             const q = critic.apply(params.critic, observations, actions);
             const criticLoss = tdRegressionLoss(q, target);
             return {

@@ -4,13 +4,19 @@
  * so saving a run is saving that tree. `update` returns fresh tensors and leaves its inputs alone; the
  * caller frees them.
  */
-import type { Batch, Key, Metrics, Tensor2D, TensorTree } from '@offrl/tensor';
+import type { Batch, Key, Metrics, Tensor1D, Tensor2D, TensorTree } from '@offrl/tensor';
 
 export interface Dimensions {
   readonly observationDim: number;
   readonly actionDim: number;
   /** Half-width of the symmetric action box. */
   readonly actionScale: number;
+}
+
+/** A batch as recipes receive it: `@offrl/tensor`'s `Batch`, with Monte-Carlo returns when sampled (Cal-QL, AWR). */
+export interface RecipeBatch extends Batch {
+  /** G_t [B] from `withMonteCarloReturns`; present when the dataset has them. */
+  readonly mcReturns?: Tensor1D;
 }
 
 export interface UpdateResult<S extends TensorTree> {
@@ -35,7 +41,7 @@ export interface Recipe<S extends TensorTree = TensorTree> {
   readonly name: string;
   readonly dimensions: Dimensions;
   init(key: Key): S;
-  update(state: S, batch: Batch, context: UpdateContext): UpdateResult<S>;
+  update(state: S, batch: RecipeBatch, context: UpdateContext): UpdateResult<S>;
   /** The evaluation action (deterministic: the mode of the policy) for observations [B, S]. */
   act(state: S, observations: Tensor2D): Tensor2D;
 }

@@ -151,7 +151,7 @@ export const td3bc = <P extends TensorTree = MlpParams>(
             ) as Tensor1D,
         };
         const actorStep = valueAndGrad((params: P) => {
-          const { loss, metrics } = part.loss(params, signals, actorKey);
+          const { loss, metrics } = part.loss(params, signals, { key: actorKey, step });
           return { loss, metrics: { ...metrics, 'actor/loss': loss } };
         }, state.actor);
         const actorNext = part.optimizer.update(actorStep.grads, state.actorOptimizer, state.actor);

@@ -57,7 +57,12 @@ export const trainOffline = <S extends TensorTree>(
     );
   }
   const [initKey, sampleKey, updateKey] = splitKey(makeKey(seed), 3) as [Key, Key, Key];
-  const batch = createBatch({ size: batchSize, observationDim, actionDim });
+  const batch = createBatch({
+    size: batchSize,
+    observationDim,
+    actionDim,
+    mcReturns: dataset.mcReturns !== undefined,
+  });
   const done = resume?.step ?? 0;
   if (!Number.isInteger(done) || done < 0 || done >= steps) {
     throw new RangeError(`trainOffline: resume.step must be an integer in [0, ${steps}), got ${done}`);

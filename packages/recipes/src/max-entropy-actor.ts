@@ -1,0 +1,81 @@
+/**
+ * SAC's actor as a part (Haarnoja et al. 2018b): a tanh-squashed Gaussian policy that maximises
+ * min_i Q_i(s, ã) − α·log π(ã|s) for ã ~ π(·|s), with the temperature α = exp(log α) learned towards
+ * the target entropy H̄ (`temperatureLoss`), or fixed. The temperature lives in the part's parameters
+ * ({ policy, logAlpha }): the two losses read disjoint parameters (α is a constant in the actor's,
+ * log π in the temperature's), so one gradient and one Adam serve both. CORL's CQL steps α with the
+ * policy's learning rate, as here; SAC's 3e-4 is the same for both.
+ * In the critic's backup it adds −α·log π(a′|s′) (the soft value), used when a recipe backs up entropy.
+ */
+import { maxEntropyActorLoss, tanhGaussianPolicy, temperatureLoss } from '@offrl/actors';
+import {
+  adam,
+  type LearningRate,
+  type MlpParams,
+  type Scalar,
+  stopGradient,
+  type Tensor,
+  type Tensor1D,
+  tf,
+} from '@offrl/tensor';
+import type { CriticSignals, StochasticActorPart } from './actor-parts.js';
+import type { Dimensions } from './recipe.js';
+
+export interface MaxEntropyActorConfig {
+  readonly hiddenSizes: readonly number[];
+  readonly learningRate: LearningRate;
+  /** α at the start: 1 (CORL `log_alpha` initialised to 0; RLPD `init_temperature` 1.0). */
+  readonly initialTemperature: number;
+  /** Learn α (SAC's automatic entropy tuning, CORL `use_automatic_entropy_tuning=True`) or keep it. */
+  readonly learnTemperature: boolean;
+  /** H̄; default −|A| (SAC, CORL CQL). RLPD uses −|A|/2, Cal-QL's AntMaze runs 0. */
+  readonly targetEntropy: number;
+}
+
+export type MaxEntropyActorParams = {
+  readonly policy: MlpParams;
+  /** log α, a scalar. */
+  readonly logAlpha: Tensor;
+};
+
+export const maxEntropyActor = (
+  dimensions: Dimensions,
+  config: Partial<MaxEntropyActorConfig> = {},
+): StochasticActorPart<MaxEntropyActorParams, CriticSignals> => {
+  const {
+    hiddenSizes = [256, 256],
+    learningRate = 3e-4,
+    initialTemperature = 1,
+    learnTemperature = true,
+    targetEntropy = -dimensions.actionDim,
+  } = config;
+  if (!(initialTemperature > 0))
+    throw new RangeError(`maxEntropyActor: initialTemperature must be positive, got ${initialTemperature}`);
+  const policy = tanhGaussianPolicy({ ...dimensions, hiddenSizes });
+  const alphaOf = (params: MaxEntropyActorParams): Tensor => tf.exp(stopGradient(params.logAlpha));
+  return {
+    name: 'maxEntropy',
+    needsValue: false,
+    needsQ: true,
+    init: (key) => ({ policy: policy.init(key), logAlpha: tf.scalar(Math.log(initialTemperature)) }),
+    optimizer: adam({ learningRate }),
+    // Runs inside the recipe's gradient tape, whose scope frees the intermediates.
+    loss: (params, { observations, q }, { key }) => {
+      const { actions, logProb } = policy.sample(params.policy, observations, key);
+      const actor = maxEntropyActorLoss({ q: q(actions), logProb, alpha: alphaOf(params) });
+      if (!learnTemperature) return actor;
+      const temperature = temperatureLoss(params.logAlpha, logProb, targetEntropy);
+      return {
+        loss: tf.add(actor.loss, temperature.loss) as Scalar,
+        metrics: { ...actor.metrics, ...temperature.metrics, 'temperature/loss': temperature.loss },
+      };
+    },
+    act: (params, observations) => policy.apply(params.policy, observations),
+    sample: (params, observations, key) =>
+      tf.tidy(() => policy.sample(params.policy, observations, key).actions),
+    sampleMany: (params, observations, key, count) =>
+      policy.sampleMany(params.policy, observations, key, count),
+    backupBonus: (params, _nextObservations, next) =>
+      tf.tidy(() => tf.neg(tf.mul(alphaOf(params), tf.reshape(next.logProb, [-1]))) as Tensor1D),
+  };
+};
