@@ -198,6 +198,27 @@ describe('accelerated wasm matMul', () => {
     expect(() => tf.matMul(tf.ones([2, 3]), tf.ones([4, 2]))).toThrow(/inner/i);
   });
 
+  it('clones by sharing the buffer (Identity), which outlives the original; stock Identity copies', () => {
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const buffers = tf.memory().numDataBuffers;
+    const y = tf.clone(x);
+    const z = tf.clone(y);
+    expect(tf.memory().numDataBuffers).toBe(buffers);
+    x.dispose();
+    y.dispose();
+    expect(values(z)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(tf.memory().numDataBuffers).toBe(buffers);
+    z.dispose();
+    expect(tf.memory().numDataBuffers).toBe(buffers - 1);
+    const w = tf.ones([2]);
+    const copied = withStockMatMul(() => tf.clone(w));
+    // w and its stock copy: two buffers.
+    expect(tf.memory().numDataBuffers).toBe(buffers + 1);
+    tf.dispose([w, copied]);
+    const strings = tf.tensor1d(['a', 'b'], 'string');
+    expect(tf.clone(strings).arraySync()).toEqual(['a', 'b']);
+  });
+
   it('leaves non-float32 products to the stock kernel (which rejects them on wasm)', () => {
     const a = tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32');
     const stockError = /BatchMatMul for non non-float32 tensors not yet supported/;

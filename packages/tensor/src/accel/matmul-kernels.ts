@@ -11,6 +11,13 @@
  * threaded wasm build) to the stock `BatchMatMul`, and unusual epilogues to product + stock `Add` + stock activation kernel (never to the
  * stock fused kernel with a transposed operand).
  *
+ * `Identity` (`tf.clone`, and the engine's copy of every tensor a gradient saves: ~130 per IQL-shaped
+ * update, 1.5–2 ms) is replaced too: the stock kernel allocates and copies the whole buffer; the
+ * replacement shares it by reference count, as the cpu backend's `Identity` and the wasm `Reshape` do.
+ * That is safe only without XNNPACK's matMul: its operator cache is keyed by buffer id, not shape, so a
+ * saved weight sharing its buffer with a reshaped view of itself ([in,1] → [1,in], dense.ts) picks up
+ * the wrong packed operator and reads out of bounds (reproduced on stock kernels).
+ *
  * The kernel registry is the only state: the accelerated configs carry the stock config they replaced,
  * so `uninstallAcceleratedMatMul` restores it.
  */
@@ -18,7 +25,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../tf.js';
 import { type Broadcast, FUSED_ACTIVATIONS, type FusedActivation, type GemmEngine } from './ort-gemm.js';
 
-const KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
+const KERNELS = ['BatchMatMul', '_FusedMatMul', 'Identity'] as const;
 type MatMulKernel = (typeof KERNELS)[number];
 
 interface AcceleratedConfig extends tf.KernelConfig {
@@ -214,8 +221,18 @@ const makeFusedMatMul =
     return value;
   };
 
+const makeIdentity =
+  (stock: tf.KernelFunc): tf.KernelFunc =>
+  (args) => {
+    const x = args.inputs['x'] as tf.TensorInfo;
+    if (x.dtype === 'string') return stock(args);
+    (args.backend as BackendWasm).incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+
 /**
- * Replaces the wasm backend's `BatchMatMul` and `_FusedMatMul` with kernels running on `engine`.
+ * Replaces the wasm backend's `BatchMatMul`, `_FusedMatMul` and `Identity` with kernels running on
+ * `engine` (and sharing buffers).
  * Installing again (with another engine) replaces the earlier accelerated kernels.
  */
 export const installAcceleratedMatMul = (engine: GemmEngine): void => {
@@ -229,12 +246,14 @@ export const installAcceleratedMatMul = (engine: GemmEngine): void => {
   uninstallAcceleratedMatMul();
   const stockBatchMatMul = tf.getKernel('BatchMatMul', 'wasm');
   const stockFused = tf.getKernel('_FusedMatMul', 'wasm');
-  if (stockBatchMatMul === undefined || stockFused === undefined)
+  const stockIdentity = tf.getKernel('Identity', 'wasm');
+  if (stockBatchMatMul === undefined || stockFused === undefined || stockIdentity === undefined)
     throw new Error('installAcceleratedMatMul: the wasm backend has no matMul kernels to replace');
   const offrlAccelerated = { provider: engine.provider, threads: engine.threads };
   const replacements: [MatMulKernel, tf.KernelFunc, tf.KernelConfig][] = [
     ['BatchMatMul', makeBatchMatMul(engine, stockBatchMatMul.kernelFunc), stockBatchMatMul],
     ['_FusedMatMul', makeFusedMatMul(engine, stockBatchMatMul.kernelFunc), stockFused],
+    ['Identity', makeIdentity(stockIdentity.kernelFunc), stockIdentity],
   ];
   for (const [kernelName, kernelFunc, stock] of replacements) {
     tf.unregisterKernel(kernelName, 'wasm');
