@@ -7,6 +7,8 @@
  * performance.md (one thread) and the ratios to them. Prints one JSON object per line.
  */
 import { type Batch, disposeTree, initBackend, makeKey, type TensorTree, tf } from '@offrl/tensor';
+import { awac } from '../awac.js';
+import { cql } from '../cql.js';
 import { iql } from '../iql.js';
 import type { Recipe } from '../recipe.js';
 import { td3bc } from '../td3bc.js';
@@ -14,10 +16,13 @@ import { td3bc } from '../td3bc.js';
 const dimensions = { observationDim: 17, actionDim: 6, actionScale: 1 };
 const BATCH = 256;
 /** performance.md §4–5, one thread: PyTorch 2.13 (MKL) and the careful tfjs-wasm port. */
-const references = {
+const references: Record<string, { pytorch: number; tfjsPort: number | null }> = {
   iql: { pytorch: 6.5, tfjsPort: 27.5 },
   td3bc: { pytorch: 4.7, tfjsPort: 22.1 },
-} as const;
+  awac: { pytorch: 11.0, tfjsPort: 55.5 },
+  // CQL was not ported to tfjs in performance.md.
+  cql: { pytorch: 124, tfjsPort: null },
+};
 
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -60,10 +65,20 @@ const time = <S extends TensorTree>(recipe: Recipe<S>, warmup: number, samples: 
 
 const bench = async (backend: 'wasm' | 'cpu', warmup: number, samples: number) => {
   await initBackend({ backend, quiet: true });
-  const recipes = { iql: iql(dimensions), td3bc: td3bc(dimensions) };
+  // Reference sizes: 2×256 (IQL, TD3+BC), CORL's 3×256 (AWAC, CQL with 10 sampled actions of each kind).
+  const recipes = {
+    iql: iql(dimensions),
+    td3bc: td3bc(dimensions),
+    awac: awac(dimensions),
+    cql: cql(dimensions),
+  };
+  const only = process.env['OFFRL_BENCH_ONLY']?.split(',');
   for (const [name, recipe] of Object.entries(recipes)) {
-    const ms = time(recipe as Recipe<TensorTree>, warmup, samples, name === 'td3bc' ? 2 : 1);
-    const reference = references[name as keyof typeof references];
+    if (only !== undefined && !only.includes(name)) continue;
+    // A CQL update is ~10× the others: fewer samples keep the run short.
+    const [w, n] = name === 'cql' ? [Math.min(warmup, 5), Math.min(samples, 15)] : [warmup, samples];
+    const ms = time(recipe as Recipe<TensorTree>, w, n, name === 'td3bc' ? 2 : 1);
+    const reference = references[name]!;
     console.log(
       JSON.stringify({
         name: `recipes.${name}.update`,
@@ -71,12 +86,14 @@ const bench = async (backend: 'wasm' | 'cpu', warmup: number, samples: number) =
         value: Number(ms.toFixed(2)),
         unit: 'ms',
         batch: BATCH,
-        hidden: [256, 256],
+        // Whether tensor's native matMul accelerator may run (OFFRL_NATIVE unset: used when it loads).
+        native: process.env['OFFRL_NATIVE'] ?? 'auto',
+        hidden: name === 'awac' || name === 'cql' ? [256, 256, 256] : [256, 256],
         dims: [17, 6],
         pytorchMs: reference.pytorch,
         ratioToPytorch: Number((ms / reference.pytorch).toFixed(2)),
         tfjsPortMs: reference.tfjsPort,
-        ratioToTfjsPort: Number((ms / reference.tfjsPort).toFixed(2)),
+        ratioToTfjsPort: reference.tfjsPort === null ? null : Number((ms / reference.tfjsPort).toFixed(2)),
       }),
     );
   }
