@@ -4,6 +4,7 @@
  * tensor counts over many steps. The reference never uses the stock fused kernel with a transposed
  * operand (wrong on 4.22): it is the stock `BatchMatMul` followed by `add` and the activation op.
  */
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
 import { valueAndGrad } from '../grad.js';
@@ -303,12 +304,17 @@ describe('training on the accelerated kernels', () => {
     expect(train(12, 1).final).not.toEqual(train(11, 1).final);
   });
 
-  it('holds a constant number of tensors and wasm bytes over 300 steps', () => {
+  it('holds a constant number of tensors, bytes and wasm heap size over 300 steps', () => {
+    const heapBytes = () =>
+      ((tf.backend() as BackendWasm).wasm as unknown as { HEAPF32: Float32Array }).HEAPF32.buffer.byteLength;
+    train(3, 20);
     const before = tf.memory();
+    const heap = heapBytes();
     const { counts } = train(3, 300);
     expect(new Set(counts.slice(5)).size).toBe(1);
     const after = tf.memory();
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numBytes).toBe(before.numBytes);
+    expect(heapBytes()).toBe(heap);
   });
 });
