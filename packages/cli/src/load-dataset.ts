@@ -1,10 +1,10 @@
 /**
  * Where `--dataset` points: a D4RL HDF5 file (`*.hdf5`, `*.h5`), a Minari dataset (a directory, or an
- * id under `$MINARI_DATASETS_PATH`), or a dataset offrl makes itself (`pendulum-scripted`).
+ * id under `$MINARI_DATASETS_PATH`), or a dataset offrl makes itself (`pendulum-scripted`, `pendulum-mixed`).
  */
 import { existsSync, statSync } from 'node:fs';
 import { readD4RL, readMinari, type TransitionDataset } from '@offrl/datasets';
-import { pendulumScriptedDataset } from '@offrl/recipes';
+import { pendulumMixedDataset, pendulumScriptedDataset } from '@offrl/recipes';
 
 export type DatasetFormat = 'd4rl' | 'minari' | 'generated';
 
@@ -15,13 +15,20 @@ export interface LoadedDataset {
   readonly envId?: string;
 }
 
-export const generatedDatasets = ['pendulum-scripted'] as const;
+/** Small datasets made on demand with real physics, deterministic from their fixed seed. */
+const generated: Readonly<Record<string, () => Promise<TransitionDataset>>> = {
+  // 20 episodes of a noisy swing-up controller (near-expert).
+  'pendulum-scripted': async () => (await pendulumScriptedDataset({ episodes: 20, seed: 0 })).dataset,
+  // 6 controller episodes and 14 of uniformly random torques: the mixed-quality case.
+  'pendulum-mixed': async () =>
+    (await pendulumMixedDataset({ expertEpisodes: 6, randomEpisodes: 14, seed: 0 })).dataset,
+};
+
+export const generatedDatasets = Object.keys(generated);
 
 export const loadDataset = async (pathOrId: string): Promise<LoadedDataset> => {
-  if (pathOrId === 'pendulum-scripted') {
-    const { dataset } = await pendulumScriptedDataset({ episodes: 20, seed: 0 });
-    return { format: 'generated', dataset, envId: 'Pendulum-v1' };
-  }
+  const make = generated[pathOrId];
+  if (make !== undefined) return { format: 'generated', dataset: await make(), envId: 'Pendulum-v1' };
   if (/\.(hdf5|h5)$/i.test(pathOrId)) {
     if (!existsSync(pathOrId)) throw new Error(`dataset file '${pathOrId}' does not exist`);
     return { format: 'd4rl', dataset: await readD4RL(pathOrId) };
