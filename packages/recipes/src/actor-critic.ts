@@ -2,11 +2,14 @@
  * The off-policy actor-critic that SAC, CQL, Cal-QL, AWAC and BRAC share, in the lecture's lines:
  *   y = r + γ(1 − d)·(min_i Q̄_i(s′, a′) + b(a′)),  a′ ~ π(·|s′)   b: the actor's backup bonus (SAC's
  *                                                                  −α·log π, BRAC-vp's −α·D̂) when backed up;
+ *       the min over all N members, or over a random subset of M (REDQ, RLPD `num_min_qs = 2`);
  *   or, with a max-Q backup of K samples,  y = r + γ(1 − d)·max_j min_i Q̄_i(s′, a′_j)   (CQL option);
  *   Q ← argmin Σ_i mean (Q_i(s, a) − y)²  [+ CQL's conservative penalty, fixed or Lagrange α, Cal-QL bound];
- *   π ← the actor part's objective, reading q = min_i Q_i(s, ·) and the advantage
+ *   π ← the actor part's objective, reading q = min_i Q_i(s, ·) (or mean_i, RLPD) and the advantage
  *       A = min_i Q_i(s, a) − min_i Q_i(s, ã), ã ~ π(·|s)  (AWAC's V(s) ≈ Q(s, π(s)), CORL `awac.py`);
  *   θ̄ ← θ̄ + τ(θ − θ̄).
+ * The actor (and its temperature) may step on every k-th update only (RLPD: k = UTD critic steps per actor
+ * step, `sac_learner.py` `update`); between, the critic alone steps.
  * Two orders: 'joint' (CORL `cql.py`, SAC: every loss at the pre-update point, one gradient tape over
  * actor, critic and α′) and 'criticFirst' (CORL `awac.py`: the actor follows the updated critic).
  * Policy samples for the target and the penalty are drawn before the tape, so they are constants
@@ -14,15 +17,25 @@
  */
 
 import { conservativePenalty } from '@offrl/constraints';
-import { ensembleMin, maxOverSamples, qEnsemble, tdRegressionLoss, tdTarget } from '@offrl/critics';
+import {
+  ensembleMean,
+  ensembleMin,
+  maxOverSamples,
+  qEnsemble,
+  randomMemberSubset,
+  tdRegressionLoss,
+  tdTarget,
+} from '@offrl/critics';
 import {
   type AdamState,
   adam,
+  foldIn,
   type Key,
   type LossResult,
   type MlpParams,
   polyak,
   type Scalar,
+  sliceMembers,
   splitKey,
   type Tensor,
   type Tensor1D,
@@ -67,6 +80,12 @@ export interface ActorCriticConfig {
   readonly maxQBackup: number;
   readonly order: 'joint' | 'criticFirst';
   readonly conservative: ConservativeConfig | undefined;
+  /** M: the target's min over M random target members, one subset per update (RLPD 2). Default: all N. */
+  readonly targetMembers?: number | undefined;
+  /** What the actor maximises: min_i Q_i (SAC, CQL; default) or mean_i Q_i (RLPD `q = qs.mean(0)`). */
+  readonly actorQ?: 'min' | 'mean' | undefined;
+  /** Step the actor on updates with step % k = k − 1 only (RLPD: k = UTD). Default 1 (every update). */
+  readonly actorEvery?: number | undefined;
 }
 
 export type ActorCriticState<P extends TensorTree> = {
@@ -97,6 +116,15 @@ export const actorCritic = <P extends TensorTree>(
       `${name}: a max-Q backup with the actor's entropy backup is not supported; set backupEntropy false`,
     );
   }
+  const targetMembers = c.targetMembers ?? c.members;
+  if (!Number.isInteger(targetMembers) || targetMembers < 1 || targetMembers > c.members)
+    throw new RangeError(
+      `${name}: targetMembers must be an integer in [1, ${c.members}], got ${targetMembers}`,
+    );
+  const actorEvery = c.actorEvery ?? 1;
+  if (!Number.isInteger(actorEvery) || actorEvery < 1)
+    throw new RangeError(`${name}: actorEvery must be a positive integer, got ${actorEvery}`);
+  const actorReduce = c.actorQ === 'mean' ? ensembleMean : ensembleMin;
   const { actionDim, actionScale } = dimensions;
   const critic = qEnsemble({
     ...dimensions,
@@ -111,9 +139,9 @@ export const actorCritic = <P extends TensorTree>(
   const backupSamples = Math.max(c.maxQBackup, 1);
   const penaltySamples = conservative?.samples ?? 0;
 
-  /** min_i Q_i(s, ·), differentiable in the actions only. */
+  /** min_i (or mean_i) Q_i(s, ·), differentiable in the actions only. */
   const qOf = (params: MlpParams, observations: Tensor2D) => (actions: Tensor2D) =>
-    ensembleMin(critic.apply(params, observations, actions, { actionGradient: true }));
+    actorReduce(critic.apply(params, observations, actions, { actionGradient: true }));
 
   /**
    * The actor's signals, made before the actor's tape: the advantage is a constant, and the critic's
@@ -178,6 +206,15 @@ export const actorCritic = <P extends TensorTree>(
         ];
         const batchSize = observations.shape[0]!;
         const context: UpdateContext = { key: actorKey, step };
+        const actorSteps = step % actorEvery === actorEvery - 1;
+        // A key of its own (not a sixth split) keeps the other draws of existing recipes unchanged.
+        const targetParams =
+          targetMembers === c.members
+            ? state.criticTarget
+            : sliceMembers(
+                state.criticTarget,
+                randomMemberSubset(foldIn(key, SUBSET_STREAM), c.members, targetMembers),
+              );
 
         // Draws from π at s′ (backup, then the penalty's next-state actions) in one policy pass.
         const nextDraws = part.sampleMany(
@@ -191,7 +228,7 @@ export const actorCritic = <P extends TensorTree>(
           logProb: tf.slice(nextDraws.logProb, [0, 0], [backupSamples, batchSize]) as Tensor2D,
         };
         const target = tdTarget(
-          { rewards, terminals, nextValues: nextValue(state, nextObservations, backupDraws) },
+          { rewards, terminals, nextValues: nextValue(state, targetParams, nextObservations, backupDraws) },
           c.discount,
         );
 
@@ -272,7 +309,7 @@ export const actorCritic = <P extends TensorTree>(
         let grads: Joint;
         let metrics: Record<string, Scalar>;
         let actorGrads: P;
-        if (c.order === 'joint') {
+        if (c.order === 'joint' && actorSteps) {
           const signals = signalsFor(state, state.critic, batch, advantageKey);
           const joint = valueAndGrad(
             (params: Joint) => {
@@ -305,7 +342,7 @@ export const actorCritic = <P extends TensorTree>(
           actorGrads = undefined as unknown as P;
         }
         const criticNext = criticOptimizer.update(grads.critic, state.criticOptimizer, state.critic);
-        if (c.order === 'criticFirst') {
+        if (c.order === 'criticFirst' && actorSteps) {
           const signals = signalsFor(state, criticNext.params, batch, advantageKey);
           const actorStep = valueAndGrad((params: P) => {
             const result = part.loss(params, signals, context);
@@ -314,7 +351,9 @@ export const actorCritic = <P extends TensorTree>(
           actorGrads = actorStep.grads;
           Object.assign(metrics, actorStep.metrics);
         }
-        const actorNext = part.optimizer.update(actorGrads, state.actorOptimizer, state.actor);
+        const actorNext = actorSteps
+          ? part.optimizer.update(actorGrads, state.actorOptimizer, state.actor)
+          : { params: carryOver(state.actor), state: carryOver(state.actorOptimizer) };
         let lagrangeNext: TensorTree = {};
         if (lagrange) {
           const next = lagrangeOptimizer.update(
@@ -339,29 +378,34 @@ export const actorCritic = <P extends TensorTree>(
         };
       }),
     act: (state, observations) => part.act(state.actor, observations),
+    explore: (state, observations, key) => part.sample(state.actor, observations, key),
   };
 
   /** min_i Q̄_i(s′, a′) (+ the actor's bonus), or the max over K samples of it (max-Q backup): [B]. */
   function nextValue(
     state: ActorCriticState<P>,
+    targetParams: MlpParams,
     nextObservations: Tensor2D,
     draws: { actions: Tensor; logProb: Tensor2D },
   ): Tensor1D {
     const [k, batchSize] = draws.logProb.shape as [number, number];
     if (c.maxQBackup > 0) {
       const q = critic.apply(
-        state.criticTarget,
+        targetParams,
         tf.tile(nextObservations, [k, 1]),
         tf.reshape(draws.actions, [k * batchSize, actionDim]),
       );
       return maxOverSamples(tf.reshape(ensembleMin(q), [k, batchSize]));
     }
     const nextActions = tf.reshape(draws.actions, [batchSize, actionDim]) as Tensor2D;
-    const q = ensembleMin(critic.apply(state.criticTarget, nextObservations, nextActions));
+    const q = ensembleMin(critic.apply(targetParams, nextObservations, nextActions));
     if (!c.backupEntropy || part.backupBonus === undefined) return q;
     return tf.add(q, part.backupBonus(state.actor, nextObservations, draws)) as Tensor1D;
   }
 };
+
+/** foldIn data naming the stream of the target's member subsets. */
+const SUBSET_STREAM = 0x5eb5e7;
 
 interface PenaltyDraws {
   readonly observations: Tensor2D;

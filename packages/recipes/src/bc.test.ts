@@ -63,7 +63,7 @@ describe('bc on a scripted Pendulum dataset', () => {
 describe('the recipe registry and the loop reject bad input', () => {
   it('names the known recipes for an unknown one', () => {
     expect(() => makeRecipe('nope', dimensions)).toThrow(
-      /unknown recipe 'nope'; known recipes: awac, awr, bc, brac, calql, cql, iql, sac, td3bc/,
+      /unknown recipe 'nope'; known recipes: awac, awr, bc, brac, calql, cql, iql, rlpd, sac, td3bc/,
     );
   });
 

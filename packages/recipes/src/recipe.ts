@@ -44,4 +44,10 @@ export interface Recipe<S extends TensorTree = TensorTree> {
   update(state: S, batch: RecipeBatch, context: UpdateContext): UpdateResult<S>;
   /** The evaluation action (deterministic: the mode of the policy) for observations [B, S]. */
   act(state: S, observations: Tensor2D): Tensor2D;
+  /**
+   * The behaviour action while collecting data online [B, S] → [B, A], inside the action box: a draw
+   * from the policy for stochastic actors (SAC, CQL, Cal-QL, AWAC, BRAC sample π(·|s)). Optional: a
+   * recipe without it (a deterministic actor) is explored by the online loop's Gaussian noise on `act`.
+   */
+  explore?(state: S, observations: Tensor2D, key: Key): Tensor2D;
 }

@@ -6,6 +6,7 @@ import { brac } from './brac.js';
 import { calql, cql } from './cql.js';
 import { iql } from './iql.js';
 import type { Dimensions, Recipe } from './recipe.js';
+import { rlpd } from './rlpd.js';
 import { sac } from './sac.js';
 import { td3bc } from './td3bc.js';
 
@@ -20,6 +21,7 @@ export const recipes: Readonly<Record<string, RecipeFactory>> = {
   calql,
   cql,
   iql,
+  rlpd,
   sac,
   td3bc,
 };
