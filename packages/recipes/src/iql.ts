@@ -8,8 +8,15 @@
  * gradient tape serves both (performance.md §5); V needs its own, before them.
  *
  * The actor is a part (actor-parts.ts) reading `ValueSignals`: the advantage above, or a differentiable
- * min_i Q̄_i(s, ·) for a Q-maximising actor. Rewards are used as given: the official locomotion
- * preprocessing r ← r·1000/(max return − min return) belongs to the dataset.
+ * min_i Q̄_i(s, ·) for a Q-maximising actor.
+ *
+ * Rewards are rescaled as the official locomotion code does (`train_offline.py::normalize`),
+ *   r ← r · m / (max episode return − min episode return),
+ * as part of the recipe (`prepare`, preprocessing.ts). The official m = 1000 is the length of a D4RL
+ * locomotion episode: it makes the per-step reward range about 1 whatever the task's reward units, which
+ * is what β = 3 and the clip at 100 are tuned for. On tasks with shorter episodes m = 1000 inflates the
+ * advantages by 1000/length (×5 on Pendulum's 200 steps) and saturates exp(β·A) at the clip; the
+ * default `'episodeLength'` takes m = the longest episode's length (1000 on D4RL locomotion).
  */
 import type { GaussianPolicyParams } from '@offrl/actors';
 import {
@@ -20,6 +27,7 @@ import {
   tdTarget,
   valueNetwork,
 } from '@offrl/critics';
+import { episodeLengths, returnRangeScale } from '@offrl/datasets';
 import {
   type AdamState,
   adam,
@@ -37,7 +45,15 @@ import {
 } from '@offrl/tensor';
 import { type ActorPart, advantageWeightedActor, type ValueSignals } from './actor-parts.js';
 import { carryOver } from './carry-over.js';
-import type { Dimensions, Recipe } from './recipe.js';
+import {
+  normaliseInput,
+  type PreparingRecipe,
+  type PreprocessingState,
+  preprocessingState,
+  readPreprocessing,
+  withEpisodes,
+} from './preprocessing.js';
+import type { Dimensions } from './recipe.js';
 
 /** Defaults of the official IQL code (`ikostrikov/implicit_q_learning`), D4RL locomotion. */
 export const iqlDefaults = {
@@ -59,6 +75,12 @@ export const iqlDefaults = {
   discount: 0.99,
   /** 0.005 (`tau`). */
   polyak: 0.005,
+  /**
+   * m of the reward scale m/(max return − min return) (official `normalize`, m = 1000 for locomotion);
+   * 'episodeLength': the dataset's longest episode (= 1000 on D4RL locomotion); 'none': rewards as given
+   * (the antmaze preset's r − 1 is a dataset transform).
+   */
+  rewardScale: 'episodeLength' as number | 'episodeLength' | 'none',
 };
 
 export type IqlConfig = typeof iqlDefaults;
@@ -68,7 +90,7 @@ export const iqlPresets = {
   /** `configs/mujoco_config.py`. */
   locomotion: {},
   /** `configs/antmaze_config.py`: τ 0.9, β 10 (rewards r − 1 in `train_offline.py`). */
-  antmaze: { expectile: 0.9, temperature: 10 },
+  antmaze: { expectile: 0.9, temperature: 10, rewardScale: 'none' },
   /** `configs/kitchen_config.py` (also Adroit): β 0.5; its dropout 0.1 is not applied here. */
   kitchen: { expectile: 0.7, temperature: 0.5 },
 } satisfies Record<string, Partial<IqlConfig>>;
@@ -83,14 +105,20 @@ export type IqlState<P extends TensorTree = GaussianPolicyParams> = {
   readonly valueOptimizer: AdamState;
   /** Updates applied so far (int32 scalar). */
   readonly step: Tensor;
+  /** The reward scale (and identity observation statistics) the run trains with. */
+  readonly preprocessing: PreprocessingState;
 };
 
 export const iql = <P extends TensorTree = GaussianPolicyParams>(
   dimensions: Dimensions,
   config: Partial<IqlConfig> = {},
   actor?: ActorPart<P, ValueSignals>,
-): Recipe<IqlState<P>> => {
+): PreparingRecipe<IqlState<P>> => {
   const c = { ...iqlDefaults, ...config };
+  if (typeof c.rewardScale === 'number' && !(c.rewardScale > 0))
+    throw new RangeError(
+      `iql: rewardScale must be positive, 'episodeLength' or 'none', got ${c.rewardScale}`,
+    );
   const part = (actor ??
     advantageWeightedActor(dimensions, {
       temperature: c.temperature,
@@ -106,7 +134,17 @@ export const iql = <P extends TensorTree = GaussianPolicyParams>(
   return {
     name: 'iql',
     dimensions,
-    init: (key) => {
+    prepare: (dataset) => {
+      if (c.rewardScale === 'none') return {};
+      const episodes = withEpisodes(dataset, 'iql');
+      const multiplier =
+        c.rewardScale === 'episodeLength'
+          ? episodeLengths(episodes).reduce((a, b) => Math.max(a, b), 0)
+          : c.rewardScale;
+      return { rewards: returnRangeScale(episodes, multiplier) };
+    },
+    preprocessingOf: (state) => readPreprocessing(state.preprocessing),
+    init: (key, preprocessing) => {
       const [actorKey, criticKey, valueKey] = splitKey(key, 3) as [Key, Key, Key];
       const actorParams = part.init(actorKey);
       const criticParams = critic.init(criticKey);
@@ -120,6 +158,7 @@ export const iql = <P extends TensorTree = GaussianPolicyParams>(
         criticOptimizer: criticOptimizer.init(criticParams),
         valueOptimizer: valueOptimizer.init(valueParams),
         step: tf.scalar(0, 'int32'),
+        preprocessing: preprocessingState(dimensions.observationDim, preprocessing),
       };
     },
     update: (state, batch, { key, step }) =>
@@ -179,10 +218,12 @@ export const iql = <P extends TensorTree = GaussianPolicyParams>(
             criticOptimizer: criticNext.state,
             valueOptimizer: valueNext.state,
             step: tf.add(state.step, tf.scalar(1, 'int32')),
+            preprocessing: carryOver(state.preprocessing),
           },
           metrics: { ...valueStep.metrics, ...jointStep.metrics },
         };
       }),
-    act: (state, observations) => part.act(state.actor, observations),
+    act: (state, observations) =>
+      tf.tidy(() => part.act(state.actor, normaliseInput(state.preprocessing, observations))),
   };
 };

@@ -1,7 +1,10 @@
 /**
  * The offline training loop: sample a batch from a fixed dataset, update, repeat. Every random draw
  * comes from `seed` (parameter init from one key, batch indices and update noise from per-step keys),
- * so the same seed on the same backend reproduces a run bit for bit.
+ * so the same seed on the same backend reproduces a run bit for bit. A recipe whose definition includes
+ * data preprocessing (`PreparingRecipe`: TD3+BC's state normalisation, IQL's reward scale) gets its
+ * statistics from the whole dataset before the first update, holds them in its state, and every batch
+ * is preprocessed on its typed arrays before it becomes tensors.
  */
 import { createBatch, sampleInto, type TransitionSource } from '@offrl/datasets';
 import {
@@ -15,6 +18,7 @@ import {
   type TensorTree,
 } from '@offrl/tensor';
 import { batchToTensors } from './batch-tensors.js';
+import { type Preprocessing, preparesData, preprocessBatch } from './preprocessing.js';
 import type { Recipe } from './recipe.js';
 
 export interface OfflineTrainingOptions<S extends TensorTree = TensorTree> {
@@ -68,10 +72,20 @@ export const trainOffline = <S extends TensorTree>(
     throw new RangeError(`trainOffline: resume.step must be an integer in [0, ${steps}), got ${done}`);
   }
   if (resume !== undefined) assertStepCounter(resume.state, done);
-  let state = resume?.state ?? recipe.init(initKey);
+  let preprocessing: Preprocessing = {};
+  let state: S;
+  if (preparesData(recipe)) {
+    state = resume?.state ?? recipe.init(initKey, recipe.prepare(dataset));
+    // Read back from the state (float32) in both cases, so a resumed run preprocesses its batches
+    // bit for bit as the uninterrupted one, even if the dataset changed since.
+    preprocessing = recipe.preprocessingOf(state);
+  } else {
+    state = resume?.state ?? recipe.init(initKey);
+  }
   let lastMetrics: Record<string, number> = {};
   for (let step = done + 1; step <= steps; step++) {
     sampleInto(batch, dataset, seedFromKey(foldIn(sampleKey, step)));
+    preprocessBatch(batch, preprocessing);
     const tensors = batchToTensors(batch);
     const { state: next, metrics } = recipe.update(state, tensors, {
       key: foldIn(updateKey, step),

@@ -1,9 +1,13 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { withMonteCarloReturns } from '@offrl/datasets';
-import { flattenTree, type TensorTree, tf } from '@offrl/tensor';
+import { disposeTree, flattenTree, type TensorTree, tf } from '@offrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { carryOver } from './carry-over.js';
 import { calql } from './cql.js';
 import { pendulum } from './learning.fixture.js';
+import { loadOnlineCheckpoint, saveOnlineCheckpoint } from './online-checkpoint-file.js';
 import type { Recipe } from './recipe.js';
 import { sac } from './sac.js';
 import { type MixedDataset, pendulumMixedDataset } from './scripted-dataset.js';
@@ -85,7 +89,7 @@ describe('trainOnline', () => {
     expect(result.regret).toBeLessThan(1 - atSwitch.normalizedScore);
   });
 
-  it('resumes from a checkpoint (state and buffer) bit for bit, without leaking tensors', async () => {
+  it('resumes from a checkpoint file (state and buffer) bit for bit, without leaking tensors', async () => {
     const dataset = withMonteCarloReturns(mixed.dataset, { discount: 0.9 });
     const recipe: Recipe = calql(pendulum, {
       criticHiddenSizes: [8],
@@ -107,13 +111,22 @@ describe('trainOnline', () => {
       logEvery: 20,
     } as const;
     let saved: OnlineCheckpoint | undefined;
+    const directory = await mkdtemp(join(tmpdir(), 'offrl-online-'));
     const whole = await trainOnline(recipe, {
       ...options,
-      onCheckpoint: (checkpoint) => {
-        if (checkpoint.progress.envSteps === 400)
-          saved = { ...checkpoint, state: carryOver(checkpoint.state) };
+      onCheckpoint: async (checkpoint) => {
+        if (checkpoint.progress.envSteps !== 400) return;
+        saved = { ...checkpoint, state: carryOver(checkpoint.state) };
+        await saveOnlineCheckpoint(directory, checkpoint);
       },
     });
+    // The files hold what the loop handed over.
+    const loaded = await loadOnlineCheckpoint(directory);
+    await rm(directory, { recursive: true });
+    expect(loaded.buffer).toEqual(saved!.buffer);
+    expect(loaded.progress).toEqual(JSON.parse(JSON.stringify(saved!.progress)));
+    expect(leaves(loaded.state)).toEqual(leaves(saved!.state));
+    disposeTree(saved!.state);
     // 10 pretraining updates; online rows appear once the first segment's episodes are written (step 200),
     // then 0.5 updates per transition: 10 + 0.5·(400 − 200).
     expect(saved?.progress.updates).toBe(10 + 100);
@@ -121,7 +134,7 @@ describe('trainOnline', () => {
     const counts: number[] = [];
     const resumed = await trainOnline(recipe, {
       ...options,
-      resume: saved!,
+      resume: loaded,
       onLog: () => counts.push(tf.memory().numTensors),
     });
     expect(resumed.progress.updates).toBe(whole.progress.updates);
