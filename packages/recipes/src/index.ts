@@ -12,6 +12,7 @@ export * from './evaluate.js';
 export * from './iql.js';
 export * from './max-entropy-actor.js';
 export * from './online-buffer.js';
+export * from './online-checkpoint-file.js';
 export * from './preprocessing.js';
 export * from './recipe.js';
 export * from './registry.js';
