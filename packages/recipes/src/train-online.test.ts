@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withMonteCarloReturns } from '@offrl/datasets';
-import { disposeTree, flattenTree, type TensorTree, tf } from '@offrl/tensor';
+import { disposeTree, flattenTree, makeKey, type TensorTree, tf } from '@offrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { carryOver } from './carry-over.js';
 import { calql } from './cql.js';
+import { iql } from './iql.js';
 import { pendulum } from './learning.fixture.js';
 import { loadOnlineCheckpoint, saveOnlineCheckpoint } from './online-checkpoint-file.js';
 import type { Recipe } from './recipe.js';
@@ -142,6 +143,27 @@ describe('trainOnline', () => {
     expect(leaves(resumed.state)).toEqual(leaves(whole.state));
     expect(counts.length).toBeGreaterThan(3);
     expect(new Set(counts).size).toBe(1);
+  });
+
+  it('fine-tunes IQL (own preprocessing, no explore) with the offline data appended to its buffer', async () => {
+    const recipe = iql(pendulum, { hiddenSizes: [8] });
+    const updates: number[] = [];
+    const result = await trainOnline(recipe, {
+      envId: 'Pendulum-v1',
+      envSteps: 200,
+      batchSize: 16,
+      offline: { dataset: mixed.dataset, pretrainSteps: 10, bufferPolicy: 'append' },
+      evaluateEvery: 200,
+      evaluationEpisodes: 1,
+      logEvery: 50,
+      onLog: (record) => updates.push(record.updates),
+    });
+    // The reward scale prepared from the offline data is the one the state still holds after going online.
+    expect(recipe.preprocessingOf(result.state)).toEqual(
+      recipe.preprocessingOf(recipe.init(makeKey(0), recipe.prepare(mixed.dataset))),
+    );
+    expect(result.progress.updates).toBe(10 + 200);
+    expect(updates).toEqual([10, 50, 100, 150, 200]);
   });
 
   it('refuses mismatched sizes with the numbers', async () => {

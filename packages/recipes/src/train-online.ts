@@ -38,6 +38,7 @@ import {
 import { batchToTensors } from './batch-tensors.js';
 import { evaluate } from './evaluate.js';
 import { OnlineBuffer, type OnlineBufferSnapshot } from './online-buffer.js';
+import { type Preprocessing, preparesData, preprocessBatch } from './preprocessing.js';
 import type { Recipe } from './recipe.js';
 import { trainOffline } from './train-offline.js';
 
@@ -215,7 +216,13 @@ export const trainOnline = async <S extends TensorTree>(
     evaluations.push(...o.resume.progress.evaluations);
     switchEvaluation = o.resume.progress.switchEvaluation;
   } else {
-    state = o.initialState ?? recipe.init(initKey);
+    // A recipe that owns its preprocessing (TD3+BC's state normalisation, IQL's reward scale) takes its
+    // statistics from the offline data, as `trainOffline` does; from scratch it starts at the identity.
+    state =
+      o.initialState ??
+      (preparesData(recipe) && o.offline !== undefined
+        ? recipe.init(initKey, recipe.prepare(o.offline))
+        : recipe.init(initKey));
     if (o.offline !== undefined && o.pretrainSteps > 0) {
       const pretrained = trainOffline(recipe, o.offline, {
         steps: updates + o.pretrainSteps,
@@ -239,6 +246,8 @@ export const trainOnline = async <S extends TensorTree>(
     if (o.offline !== undefined && o.bufferPolicy === 'append') buffer.addDataset(o.offline);
   }
 
+  // The statistics the state holds, applied to every batch's typed arrays (the identity for most recipes).
+  const preprocessing: Preprocessing = preparesData(recipe) ? recipe.preprocessingOf(state) : {};
   const batch = createBatch({
     size: o.batchSize,
     observationDim,
@@ -288,6 +297,7 @@ export const trainOnline = async <S extends TensorTree>(
           } else {
             sampleInto(batch, buffer.source, seedFromKey(foldIn(sampleKey, u)));
           }
+          preprocessBatch(batch, preprocessing);
           const tensors = batchToTensors(batch);
           const { state: next, metrics } = recipe.update(state, tensors, {
             key: foldIn(updateKey, u),
