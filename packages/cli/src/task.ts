@@ -7,12 +7,15 @@ import type { TransitionSource } from '@offrl/datasets';
 import { makeEnv } from '@offrl/envs';
 import type { Dimensions } from '@offrl/recipes';
 
-export const taskDimensions = async (envId: string, dataset: TransitionSource): Promise<Dimensions> => {
+export const taskDimensions = async (envId: string, dataset?: TransitionSource): Promise<Dimensions> => {
   const env = await makeEnv(envId);
   try {
     const observationDim = env.observationSpace.shape[0]!;
     const actionDim = env.actionSpace.shape[0]!;
-    if (observationDim !== dataset.observationDim || actionDim !== dataset.actionDim) {
+    if (
+      dataset !== undefined &&
+      (observationDim !== dataset.observationDim || actionDim !== dataset.actionDim)
+    ) {
       throw new Error(
         `${envId} has observations of size ${observationDim} and actions of size ${actionDim}, ` +
           `the dataset has ${dataset.observationDim} and ${dataset.actionDim}`,

@@ -315,7 +315,8 @@ export const trainOnline = async <S extends TensorTree>(
 
       if (envSteps % o.evaluateEvery === 0 || envSteps === o.envSteps)
         evaluations.push(await evaluation('online'));
-      if (o.checkpointEvery !== undefined && envSteps % o.checkpointEvery === 0 && envSteps < o.envSteps) {
+      // The end of the run is a segment boundary too: its checkpoint lets a longer run continue from it.
+      if (o.checkpointEvery !== undefined && envSteps % o.checkpointEvery === 0) {
         segment++;
         buffer.endEpisodes();
         observations = await env.reset({ seed: segmentSeed(segment) });

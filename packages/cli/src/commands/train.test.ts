@@ -106,7 +106,7 @@ describe('offrl train and eval', () => {
     expect(badSet.code).toBe(2);
     expect(badSet.errors).toMatch(/--set expects key=value, got 'oops'/);
     const noDataset = await runCli('train', 'bc');
-    expect(noDataset.errors).toMatch(/train needs --dataset/);
+    expect(noDataset.errors).toMatch(/train needs --dataset <id\|path>, or --env/);
   });
 
   it('refuses a corrupted checkpoint, naming the file', async () => {

@@ -1,40 +1,59 @@
 /**
- * `offrl train <recipe> --dataset <id|path> [--env <id>] [--steps N] [--seed S] [--out DIR] [--set k=v ...]`
- * and `offrl train --resume DIR [--steps N]`: offline training in chunks of `--eval-every` updates,
- * each followed by an evaluation, a metrics record and a checkpoint, so a run killed at any point
- * continues from its last checkpoint and reproduces the uninterrupted run bit for bit.
+ * `offrl train`: offline training (`--dataset`, `--steps`), online training from scratch (`--env`,
+ * `--env-steps`), or both in turn (offline pretraining, then online fine-tuning); `--resume DIR`
+ * continues any of them from the run directory's last checkpoint, bit for bit.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { evaluate, makeRecipe, trainOffline } from '@offrl/recipes';
-import { disposeTree, initBackend, type TensorTree } from '@offrl/tensor';
+import { type BufferPolicy, makeRecipe } from '@offrl/recipes';
+import { initBackend, type TensorTree } from '@offrl/tensor';
 import { integerOption, noExtraArguments } from '../arguments.js';
-import { loadCheckpoint, saveCheckpoint } from '../checkpoint.js';
+import { loadCheckpoint } from '../checkpoint.js';
 import type { Command } from '../command.js';
 import { loadDataset } from '../load-dataset.js';
-import { formatProgress } from '../progress.js';
+import { runOffline } from '../offline-run.js';
+import { onlineCheckpointExists, runOnline } from '../online-run.js';
 import { parseOverrides } from '../recipe-config.js';
-import type { RunConfig } from '../run-config.js';
-import {
-  appendMetrics,
-  createRunDirectory,
-  readMetrics,
-  runFiles,
-  updateRunConfig,
-  writeSummary,
-} from '../run-directory.js';
+import type { OnlinePhase, RunConfig } from '../run-config.js';
+import { createRunDirectory, readRunConfig, runFiles, updateRunConfig } from '../run-directory.js';
 import { taskDimensions } from '../task.js';
 import { UsageError } from '../usage-error.js';
 
 const TRAIN_USAGE = `offrl train <recipe> --dataset <id|path> [--env <id>] [--steps N] [--seed S]
             [--out DIR] [--set key=value ...] [--batch-size N] [--eval-every N] [--eval-episodes N]
-offrl train --resume DIR [--steps N]     continue a run from its last checkpoint`;
+offrl train <recipe> --env <id> --env-steps N [--dataset <id|path> --steps N]
+            [--buffer online|append|mixed] [--utd U] [--warmup N] [--num-envs N] [--buffer-size N]
+                                         online, or offline pretraining then online fine-tuning
+offrl train --resume DIR [--steps N | --env-steps N]
+                                         continue a run from its last checkpoint`;
 
-interface Evaluated {
-  readonly step: number;
-  readonly meanReturn: number;
-  readonly normalizedScore: number;
-}
+const BUFFER_POLICIES: readonly BufferPolicy[] = ['online', 'append', 'mixed'];
+
+const onlinePhase = (options: Readonly<Record<string, unknown>>): OnlinePhase | undefined => {
+  const values = options as Readonly<Record<string, string | undefined>>;
+  if (values['env-steps'] === undefined) {
+    for (const flag of ['buffer', 'utd', 'warmup', 'num-envs', 'buffer-size']) {
+      if (values[flag] !== undefined)
+        throw new UsageError(`--${flag} belongs to online training: add --env-steps N`);
+    }
+    return undefined;
+  }
+  const bufferPolicy = (values['buffer'] ?? 'mixed') as BufferPolicy;
+  if (!BUFFER_POLICIES.includes(bufferPolicy)) {
+    throw new UsageError(`--buffer must be one of ${BUFFER_POLICIES.join(', ')}, got '${values['buffer']}'`);
+  }
+  const utd = Number(values['utd'] ?? 1);
+  if (!(utd > 0)) throw new UsageError(`--utd must be a positive number, got '${values['utd']}'`);
+  return {
+    envSteps: integerOption('env-steps', values['env-steps'], 0),
+    bufferPolicy,
+    utd,
+    warmupSteps: integerOption('warmup', values['warmup'], 0, 0),
+    numEnvs: integerOption('num-envs', values['num-envs'], 1),
+    // Fixed, not derived from --env-steps, so a run extended with --resume --env-steps keeps its buffer.
+    bufferSize: integerOption('buffer-size', values['buffer-size'], 1_000_000),
+  };
+};
 
 const runTrain: Command['run'] = async (argv, print) => {
   const { positionals, values } = parseArgs({
@@ -50,6 +69,12 @@ const runTrain: Command['run'] = async (argv, print) => {
       'batch-size': { type: 'string' },
       'eval-every': { type: 'string' },
       'eval-episodes': { type: 'string' },
+      'env-steps': { type: 'string' },
+      buffer: { type: 'string' },
+      utd: { type: 'string' },
+      warmup: { type: 'string' },
+      'num-envs': { type: 'string' },
+      'buffer-size': { type: 'string' },
       resume: { type: 'string' },
     },
   });
@@ -61,124 +86,82 @@ const runTrain: Command['run'] = async (argv, print) => {
   let dir: string;
   if (values.resume !== undefined) {
     if (positionals.length > 0 || values.dataset !== undefined) {
-      throw new UsageError('--resume continues a run as it was configured: give only --steps besides it');
+      throw new UsageError('--resume continues a run as it was configured: give only --steps or --env-steps');
     }
     dir = values.resume;
-    const checkpoint = await loadCheckpoint(runFiles(dir).checkpoint);
-    config = { ...checkpoint.config, steps: integerOption('steps', values.steps, checkpoint.config.steps) };
-    state = checkpoint.state;
-    done = checkpoint.step;
-    if (done >= config.steps)
-      throw new UsageError(`the run has done ${done} of ${config.steps} steps; pass a larger --steps`);
-    updateRunConfig(runFiles(dir), config);
-    print(`resuming ${dir} at step ${done} of ${config.steps}`);
+    const stored = readRunConfig<RunConfig>(dir);
+    if (stored.online !== undefined) {
+      // Online runs resume from their state and replay-buffer checkpoint (online-run.ts).
+      if (!onlineCheckpointExists(dir)) throw new Error(`${dir} has no online checkpoint yet`);
+      const envSteps = integerOption('env-steps', values['env-steps'], stored.online.envSteps);
+      config = { ...stored, online: { ...stored.online, envSteps } };
+      updateRunConfig(runFiles(dir), config);
+    } else {
+      const checkpoint = await loadCheckpoint(runFiles(dir).checkpoint);
+      config = { ...checkpoint.config, steps: integerOption('steps', values.steps, checkpoint.config.steps) };
+      state = checkpoint.state;
+      done = checkpoint.step;
+      if (done >= config.steps)
+        throw new UsageError(`the run has done ${done} of ${config.steps} steps; pass a larger --steps`);
+      updateRunConfig(runFiles(dir), config);
+      print(`resuming ${dir} at step ${done} of ${config.steps}`);
+    }
   } else {
     const [recipeName, ...rest] = positionals;
     if (recipeName === undefined) throw new UsageError(`train needs a recipe\n${TRAIN_USAGE}`);
     noExtraArguments(rest);
-    if (values.dataset === undefined) throw new UsageError('train needs --dataset <id|path>');
-    const loaded = await loadDataset(values.dataset);
-    const env = values.env ?? loaded.envId;
+    const online = onlinePhase(values);
+    if (values.dataset === undefined && online === undefined) {
+      throw new UsageError(
+        'train needs --dataset <id|path>, or --env <id> --env-steps N for online training',
+      );
+    }
+    const loaded = values.dataset === undefined ? undefined : await loadDataset(values.dataset);
+    const env = values.env ?? loaded?.envId;
     if (env === undefined)
       throw new UsageError(`--env is needed: '${values.dataset}' does not say which environment it is from`);
     const seed = integerOption('seed', values.seed, 0, 0);
     config = {
       recipe: recipeName,
-      dataset: values.dataset,
+      ...(values.dataset === undefined ? {} : { dataset: values.dataset }),
       env,
       seed,
-      steps: integerOption('steps', values.steps, 10_000),
+      steps: integerOption(
+        'steps',
+        values.steps,
+        online === undefined ? 10_000 : 0,
+        online === undefined ? 1 : 0,
+      ),
       batchSize: integerOption('batch-size', values['batch-size'], 256),
       evalEvery: integerOption('eval-every', values['eval-every'], 5_000),
       evalEpisodes: integerOption('eval-episodes', values['eval-episodes'], 10),
       overrides: parseOverrides(values.set ?? []),
-      dimensions: await taskDimensions(env, loaded.dataset),
+      dimensions: await taskDimensions(env, loaded?.dataset),
+      ...(online === undefined ? {} : { online }),
     };
     // Build the recipe once before creating the directory, so a bad name or option leaves nothing behind.
     makeRecipe(config.recipe, config.dimensions, { ...config.overrides });
-    dir =
-      values.out ??
-      join('runs', `${config.recipe}-${datasetLabel(config.dataset)}-seed${seed}-${Date.now()}`);
+    const label = config.dataset === undefined ? `online-${env}` : datasetLabel(config.dataset);
+    dir = values.out ?? join('runs', `${config.recipe}-${label}-seed${seed}-${Date.now()}`);
     createRunDirectory(dir, config);
   }
 
   const files = runFiles(dir);
   const recipe = makeRecipe(config.recipe, config.dimensions, { ...config.overrides });
-  const { dataset } = await loadDataset(config.dataset);
-  const evaluations: Evaluated[] = readMetrics(dir)
-    .filter((record) => typeof record['eval/return'] === 'number')
-    .map((record) => ({
-      step: record['step'] as number,
-      meanReturn: record['eval/return'] as number,
-      normalizedScore: record['eval/normalized_score'] as number,
-    }));
+  const dataset = config.dataset === undefined ? undefined : (await loadDataset(config.dataset)).dataset;
   print(`run directory: ${dir}`);
-  const started = Date.now();
-  const startStep = done;
-  while (done < config.steps) {
-    const target = Math.min(config.steps, (Math.floor(done / config.evalEvery) + 1) * config.evalEvery);
-    const result = trainOffline(recipe, dataset, {
-      steps: target,
-      batchSize: config.batchSize,
-      seed: config.seed,
-      logEvery: Math.max(1, Math.min(1000, config.evalEvery)),
-      onLog: (step, metrics) => {
-        const elapsedSeconds = (Date.now() - started) / 1000;
-        appendMetrics(files, { step, time: elapsedSeconds, ...metrics });
-        // A live bar on a terminal; logs and pipes get one line per evaluation below.
-        if (process.stderr.isTTY) {
-          const progress = { step, totalSteps: config.steps, elapsedSeconds, stepsThisRun: step - startStep };
-          const last = evaluations[evaluations.length - 1]?.normalizedScore;
-          process.stderr.write(`\r${formatProgress({ ...progress, lastEvaluation: last })}`);
-        }
-      },
-      ...(state === undefined ? {} : { resume: { state, step: done } }),
-    });
-    state = result.state;
-    done = target;
-    const evaluation = await evaluate(recipe, state, config.env, {
-      episodes: config.evalEpisodes,
-      seed: 1_000_000 + config.seed,
-    });
-    evaluations.push({
-      step: done,
-      meanReturn: evaluation.meanReturn,
-      normalizedScore: evaluation.meanNormalizedScore,
-    });
-    appendMetrics(files, {
-      step: done,
-      time: (Date.now() - started) / 1000,
-      'eval/return': evaluation.meanReturn,
-      'eval/return_std': evaluation.stdReturn,
-      'eval/normalized_score': evaluation.meanNormalizedScore,
-    });
-    await saveCheckpoint(files.checkpoint, state, config, done);
-    if (process.stderr.isTTY) process.stderr.write('\r');
-    print(
-      formatProgress({
-        step: done,
-        totalSteps: config.steps,
-        elapsedSeconds: (Date.now() - started) / 1000,
-        stepsThisRun: done - startStep,
-        lastEvaluation: evaluation.meanNormalizedScore,
-      }),
+  if (config.online !== undefined) {
+    await runOnline(recipe, { ...config, online: config.online }, dataset, files, print);
+  } else {
+    await runOffline(
+      recipe,
+      config,
+      dataset!,
+      files,
+      state === undefined ? undefined : { state, step: done },
+      print,
     );
   }
-  if (state !== undefined) disposeTree(state);
-  const final = evaluations[evaluations.length - 1]!;
-  const best = evaluations.reduce((a, b) => (b.normalizedScore > a.normalizedScore ? b : a));
-  writeSummary(files, {
-    recipe: config.recipe,
-    dataset: config.dataset,
-    env: config.env,
-    seed: config.seed,
-    final,
-    best,
-  });
-  print(
-    `final score ${(100 * final.normalizedScore).toFixed(1)} (return ${final.meanReturn.toFixed(1)}) at step ${final.step}; ` +
-      `best ${(100 * best.normalizedScore).toFixed(1)} at step ${best.step}`,
-  );
   return 0;
 };
 

@@ -25,7 +25,7 @@ export const readRunResult = (dir: string): RunResult => {
   return {
     dir,
     recipe: config.recipe,
-    dataset: config.dataset,
+    dataset: config.dataset ?? `online ${config.env}`,
     seed: config.seed,
     curve,
     final: scores[scores.length - 1]!,
