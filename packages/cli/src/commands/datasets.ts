@@ -1,7 +1,8 @@
-/** `offrl datasets list | info <id|path> [--json]`. */
+/** `offrl datasets list | info <id|path> [--json] | generate <id> [--seed S] | export <id|path> ...`. */
 import { parseArgs } from 'node:util';
 import { describe, writeD4RL, writeMinari } from '@offrl/datasets';
 import { noExtraArguments } from '../arguments.js';
+import { builtinDataset, parseBuiltinId } from '../builtin/builtin-datasets.js';
 import type { Command } from '../command.js';
 import { generatedDatasets, loadDataset } from '../load-dataset.js';
 import { UsageError } from '../usage-error.js';
@@ -9,6 +10,9 @@ import { UsageError } from '../usage-error.js';
 const DATASETS_USAGE = `offrl datasets list                      datasets offrl can make itself
 offrl datasets info <id|path> [--json]   size, dimensions, flags and returns of a dataset
                                          (a D4RL .hdf5 file, a Minari directory or id, or a built-in id)
+offrl datasets generate <id[:episodes]> [--seed S]
+                                         make a built-in dataset (e.g. pendulum-medium-v0:20) into
+                                         the cache ($OFFRL_CACHE, default ~/.cache/offrl) and print its path
 offrl datasets export <id|path> --format d4rl|minari --out PATH
                                          write a dataset as a D4RL file or a Minari directory`;
 
@@ -18,7 +22,12 @@ const runDatasets: Command['run'] = async (argv, print) => {
   const { positionals, values } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, format: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      json: { type: 'boolean' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+    },
   });
   const [action, target, ...rest] = positionals;
   noExtraArguments(rest);
@@ -44,6 +53,20 @@ const runDatasets: Command['run'] = async (argv, print) => {
           `returns       min ${fixed(info.returns.min)}  mean ${fixed(info.returns.mean)}  max ${fixed(info.returns.max)}`,
         );
       }
+      return 0;
+    }
+    case 'generate': {
+      if (target === undefined) throw new UsageError('datasets generate needs a built-in dataset id');
+      const seed = values.seed === undefined ? 0 : Number(values.seed);
+      if (!Number.isInteger(seed) || seed < 0)
+        throw new UsageError(`--seed must be an integer ≥ 0, got '${values.seed}'`);
+      const request = parseBuiltinId(target, seed);
+      if (request === undefined)
+        throw new UsageError(
+          `'${target}' is not a built-in dataset; built-ins: ${generatedDatasets.filter((id) => id.endsWith('-v0')).join(', ')}`,
+        );
+      const { dataset, path, cached } = await builtinDataset(request);
+      print(`${cached ? 'cached' : 'generated'} ${dataset.size} transitions: ${path}`);
       return 0;
     }
     case 'export': {
