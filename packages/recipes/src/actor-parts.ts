@@ -198,16 +198,21 @@ export const assertNoQNeeded = (recipe: string, part: { name: string; needsQ: bo
   }
 };
 
+/** Whether the actor is a distribution (it can sample and score actions), not a deterministic policy. */
+export const isStochastic = <P extends TensorTree, In extends BatchSignals>(
+  part: ActorPart<P, In>,
+): part is StochasticActorPart<P, In> => 'sampleMany' in part && typeof part.sampleMany === 'function';
+
 /** Throws, naming recipe and actor, when the recipe needs the actor's densities and it has none. */
 export const assertStochastic = <P extends TensorTree, In extends BatchSignals>(
   recipe: string,
   part: ActorPart<P, In>,
 ): StochasticActorPart<P, In> => {
-  if (!('sampleMany' in part) || typeof part.sampleMany !== 'function') {
+  if (!isStochastic(part)) {
     throw new Error(
       `${recipe}: the actor '${part.name}' has no density to sample from (a deterministic policy), ` +
         `which ${recipe}'s critic needs for its backup or penalty; use a stochastic actor (maxEntropyActor, advantageWeightedActor)`,
     );
   }
-  return part as StochasticActorPart<P, In>;
+  return part;
 };

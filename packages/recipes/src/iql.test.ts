@@ -62,6 +62,18 @@ describe('iql on a scripted Pendulum dataset', () => {
     expect(after.meanReturn).toBeGreaterThan(before.meanReturn + 400);
   });
 
+  it('explores by sampling its Gaussian policy, and leaves a deterministic actor to the loop’s noise', () => {
+    const recipe = iql(dimensions, testConfig);
+    const state = recipe.init(makeKey(0));
+    const observations = tf.tensor2d([[1, 0, 0]]);
+    const draws = [1, 2, 3].map((seed) => recipe.explore!(state, observations, makeKey(seed)).dataSync()[0]!);
+    // Different keys, different actions inside the box; the mode stays where it is.
+    expect(new Set(draws).size).toBe(3);
+    for (const a of draws) expect(Math.abs(a)).toBeLessThanOrEqual(2);
+    const mix = iql(dimensions, testConfig, deterministicBcActor(dimensions, { hiddenSizes: [8] }));
+    expect(mix.explore).toBeUndefined();
+  });
+
   it('logs the value, actor and critic terms of one update', () => {
     const recipe = iql(dimensions, { hiddenSizes: [8] });
     const { state, lastMetrics } = trainOffline(recipe, data.dataset, {

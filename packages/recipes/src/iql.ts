@@ -39,11 +39,12 @@ import {
   splitKey,
   type Tensor,
   type Tensor1D,
+  type Tensor2D,
   type TensorTree,
   tf,
   valueAndGrad,
 } from '@offrl/tensor';
-import { type ActorPart, advantageWeightedActor, type ValueSignals } from './actor-parts.js';
+import { type ActorPart, advantageWeightedActor, isStochastic, type ValueSignals } from './actor-parts.js';
 import { carryOver } from './carry-over.js';
 import {
   normaliseInput,
@@ -225,5 +226,13 @@ export const iql = <P extends TensorTree = GaussianPolicyParams>(
       }),
     act: (state, observations) =>
       tf.tidy(() => part.act(state.actor, normaliseInput(state.preprocessing, observations))),
+    // Online fine-tuning samples π (IQL's `train_finetune.py`, CORL); a deterministic actor part has
+    // nothing to sample, so the online loop explores it with Gaussian noise on `act` instead.
+    ...(isStochastic(part)
+      ? {
+          explore: (state: IqlState<P>, observations: Tensor2D, key: Key) =>
+            tf.tidy(() => part.sample(state.actor, normaliseInput(state.preprocessing, observations), key)),
+        }
+      : {}),
   };
 };

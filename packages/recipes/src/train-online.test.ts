@@ -145,7 +145,7 @@ describe('trainOnline', () => {
     expect(new Set(counts).size).toBe(1);
   });
 
-  it('fine-tunes IQL (own preprocessing, no explore) with the offline data appended to its buffer', async () => {
+  it('fine-tunes IQL (own preprocessing, exploring by sampling π) with the offline data appended to its buffer', async () => {
     const recipe = iql(pendulum, { hiddenSizes: [8] });
     const updates: number[] = [];
     const result = await trainOnline(recipe, {
