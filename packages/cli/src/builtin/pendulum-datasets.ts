@@ -13,8 +13,8 @@
 import { createHash } from 'node:crypto';
 import { type TransitionDataset, transitionsOrThrow } from '@offrl/datasets';
 import { makeVectorEnv, Random, rollout, type Transitions } from '@offrl/envs';
-import type { SacState } from '@offrl/recipes';
-import { disposeTree, foldIn, makeKey, type TensorTree, tf } from '@offrl/tensor';
+import type { OnlineBufferSnapshot, SacState } from '@offrl/recipes';
+import { disposeTree, foldIn, initBackend, makeKey, type TensorTree, tf } from '@offrl/tensor';
 import { type BehaviourLevel, loadBehaviourState, readBehaviourInfo } from './behaviour-policy.js';
 import {
   pendulumBehaviourTraining,
@@ -181,28 +181,31 @@ export const datasetDigest = (dataset: TransitionDataset): string => {
   return hash.digest('hex');
 };
 
-/** The replay buffer of the behaviour run at `envSteps` (a checkpoint step), as a dataset. */
+/** A replay buffer's rows [0, size) as a dataset (the buffer has not wrapped: capacity = the run's steps). */
+export const replayDataset = (buffer: OnlineBufferSnapshot, envSteps: number): TransitionDataset => {
+  const rows = buffer.size;
+  return transitionsOrThrow({
+    observationDim: buffer.observationDim,
+    actionDim: buffer.actionDim,
+    observations: buffer.observations.slice(0, rows * buffer.observationDim),
+    actions: buffer.actions.slice(0, rows * buffer.actionDim),
+    rewards: buffer.rewards.slice(0, rows),
+    nextObservations: buffer.nextObservations.slice(0, rows * buffer.observationDim),
+    terminals: buffer.terminals.slice(0, rows),
+    timeouts: buffer.timeouts.slice(0, rows),
+    metadata: { name: 'pendulum-medium-replay-v0', env: 'Pendulum-v1', algorithm: 'SAC', envSteps },
+    source: 'pendulum-medium-replay-v0',
+  });
+};
+
+/** The replay buffer of the behaviour run at `envSteps` (a checkpoint step), by re-running the run to it. */
 export const replayDatasetAt = async (envSteps: number): Promise<TransitionDataset> => {
   let dataset: TransitionDataset | undefined;
   const result = await trainPendulumBehaviour({
     // The checkpoint at `envSteps` is taken only if the run goes on past it.
     envSteps: envSteps + pendulumBehaviourTraining.checkpointEvery,
     onCheckpoint: ({ buffer, progress }) => {
-      if (progress.envSteps !== envSteps) return;
-      const rows = buffer.size;
-      const fields = {
-        observationDim: buffer.observationDim,
-        actionDim: buffer.actionDim,
-        observations: buffer.observations.slice(0, rows * buffer.observationDim),
-        actions: buffer.actions.slice(0, rows * buffer.actionDim),
-        rewards: buffer.rewards.slice(0, rows),
-        nextObservations: buffer.nextObservations.slice(0, rows * buffer.observationDim),
-        terminals: buffer.terminals.slice(0, rows),
-        timeouts: buffer.timeouts.slice(0, rows),
-        metadata: { name: 'pendulum-medium-replay-v0', env: 'Pendulum-v1', algorithm: 'SAC', envSteps },
-        source: 'pendulum-medium-replay-v0',
-      };
-      dataset = transitionsOrThrow(fields);
+      if (progress.envSteps === envSteps) dataset = replayDataset(buffer, envSteps);
     },
   });
   disposeTree(result.state as unknown as TensorTree);
@@ -215,6 +218,8 @@ export const generatePendulumDataset = async (
   kind: PendulumDatasetKind,
   options: PendulumDatasetOptions = {},
 ): Promise<TransitionDataset> => {
+  // The policies run on TensorFlow.js: select its backend (once per process; OFFRL_BACKEND forces one).
+  await initBackend();
   switch (kind) {
     case 'random':
     case 'medium':

@@ -21,7 +21,7 @@ import {
   loadBehaviourState,
 } from './behaviour-policy.js';
 import { mediumIndex, pendulumBehaviourTraining, trainPendulumBehaviour } from './behaviour-training.js';
-import { datasetDigest, recordPendulumPolicy, replayDatasetAt } from './pendulum-datasets.js';
+import { datasetDigest, recordPendulumPolicy, replayDataset, replayDatasetAt } from './pendulum-datasets.js';
 
 const SAMPLED_EPISODES = 100;
 
@@ -38,14 +38,17 @@ const main = async () => {
     `backend ${backend.name}; training SAC on ${envId} for ${pendulumBehaviourTraining.envSteps} steps`,
   );
   const actors = new Map<number, MaxEntropyActorParams>();
+  // The replay data's digest at every checkpoint, to check that re-running to medium reproduces it.
+  const replayDigests = new Map<number, string>();
   const started = Date.now();
   const result = await trainPendulumBehaviour({
     onEvaluation: (e) =>
       console.log(
         `${e.envSteps} steps: return ${e.meanReturn.toFixed(1)} (score ${e.normalizedScore.toFixed(3)}) ${((Date.now() - started) / 1000).toFixed(0)} s`,
       ),
-    onCheckpoint: ({ state, progress }) => {
+    onCheckpoint: ({ state, buffer, progress }) => {
       actors.set(progress.envSteps, cloneActor(state));
+      replayDigests.set(progress.envSteps, datasetDigest(replayDataset(buffer, progress.envSteps)));
     },
   });
   const evaluations = result.progress.evaluations;
@@ -99,6 +102,9 @@ const main = async () => {
 
   // Re-run the training to medium: the replay data medium-replay is made from, and its digest.
   const replay = await replayDatasetAt(records.medium.envSteps);
+  const digest = datasetDigest(replay);
+  if (digest !== replayDigests.get(records.medium.envSteps))
+    throw new Error(`re-running the training to ${records.medium.envSteps} steps gave different replay data`);
   const info: BehaviourInfo = {
     envId,
     training: { recipe: 'sac (sacDefaults)', ...pendulumBehaviourTraining },
@@ -106,7 +112,7 @@ const main = async () => {
       'normalised scores of the per-episode checkpoints (10 evaluation episodes, mode action); target = final score / 3; the first checkpoint reaching the target, or the one before it if closer',
     expert: records.expert,
     medium: records.medium,
-    mediumReplay: { rows: replay.size, sha256: datasetDigest(replay) },
+    mediumReplay: { rows: replay.size, sha256: digest },
     evaluations: evaluations.map((e) => [
       e.envSteps,
       Math.round(e.meanReturn * 100) / 100,
