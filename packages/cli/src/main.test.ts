@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeD4RL } from '@offrl/datasets';
@@ -110,10 +110,29 @@ describe('offrl command line', () => {
     expect(errors).toMatch(/dataset file '\/nonexistent\/hopper-medium-v2.hdf5' does not exist/);
   });
 
-  it('runs a short demo end to end and prints the score', async () => {
-    const { code, output } = await runCli('demo', '--steps', '50', '--episodes', '2');
-    expect(code).toBe(0);
-    expect(output).toMatch(/dataset: pendulum-scripted, 400 transitions in 2 episodes/);
-    expect(output).toMatch(/score: return -?\d+\.\d ± \d+\.\d over 10 episodes, normalised -?\d+\.\d/);
+  it('runs a short demo end to end: IQL and BC on a built-in dataset, then the report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'offrl-demo-'));
+    const cache = process.env['OFFRL_CACHE'];
+    process.env['OFFRL_CACHE'] = join(dir, 'cache');
+    try {
+      const { code, output } = await runCli(
+        'demo',
+        '--steps',
+        '30',
+        '--episodes',
+        '2',
+        '--out',
+        join(dir, 'demo'),
+      );
+      expect(code).toBe(0);
+      expect(output).toMatch(/== iql on pendulum-medium-v0 \(2 episodes\), 30 updates ==/);
+      expect(output).toMatch(/iql on pendulum-medium-v0:2: 1 seed\(s\), 30 steps, final -?\d+\.\d/);
+      expect(output).toMatch(/bc on pendulum-medium-v0:2: 1 seed\(s\), 30 steps, final -?\d+\.\d/);
+      expect(existsSync(join(dir, 'demo', 'report', 'report.html'))).toBe(true);
+    } finally {
+      if (cache === undefined) delete process.env['OFFRL_CACHE'];
+      else process.env['OFFRL_CACHE'] = cache;
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
