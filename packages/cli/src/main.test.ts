@@ -23,7 +23,9 @@ describe('offrl command line', () => {
   });
 
   it('lists recipes and environments', async () => {
-    expect((await runCli('recipes')).output).toContain('bc');
+    const recipes = (await runCli('recipes')).output;
+    expect(recipes).toMatch(/^bc\n {2}hiddenSizes=\[256,256\]\n {2}learningRate=0\.001$/m);
+    expect(recipes).toMatch(/^iql\n(?: {2}.*\n)* {2}temperature=3\n/m);
     expect((await runCli('envs')).output).toContain('Hopper-v5');
   });
 

@@ -67,6 +67,21 @@ describe('the recipe registry and the loop reject bad input', () => {
     );
   });
 
+  it('names an unknown option with the recipe’s options, and a value of the wrong kind', () => {
+    expect(() => makeRecipe('iql', dimensions, { temprature: 3 })).toThrow(
+      /iql: unknown option 'temprature'; options: .*temperature/,
+    );
+    expect(() => makeRecipe('bc', dimensions, { hiddenSizes: 64 })).toThrow(
+      /bc: option 'hiddenSizes' must be an array, got 64/,
+    );
+    expect(() => makeRecipe('sac', dimensions, { targetEntropy: 'low' })).toThrow(
+      /must be a number, got "low"/,
+    );
+    // Keyword options are the recipe's to check; numbers where a default is undefined are fine.
+    expect(makeRecipe('sac', dimensions, { targetEntropy: -0.5 }).name).toBe('sac');
+    expect(makeRecipe('iql', dimensions, { rewardScale: 'none' }).name).toBe('iql');
+  });
+
   it('names both dimensions when the dataset does not fit the recipe', () => {
     const recipe = bc({ observationDim: 4, actionDim: 1, actionScale: 1 });
     expect(() => trainOffline(recipe, data.dataset, { steps: 1 })).toThrow(/observations 4 .* dataset has 3/);

@@ -1,7 +1,7 @@
 /** `offrl recipes` and `offrl envs`: what can be named on the command line. */
 import { parseArgs } from 'node:util';
 import { envIds } from '@offrl/envs';
-import { recipeNames } from '@offrl/recipes';
+import { recipeDefaults, recipeNames } from '@offrl/recipes';
 import { noExtraArguments } from '../arguments.js';
 import type { Command } from '../command.js';
 
@@ -15,5 +15,18 @@ const listing = (usage: string, summary: string, names: () => readonly string[])
   },
 });
 
-export const recipesCommand = listing('offrl recipes', 'list the recipes', recipeNames);
+/** Each recipe with its options and reference defaults, as `--set key=value` takes them. */
+const recipesWithOptions = (): string[] =>
+  recipeNames().map((name) => {
+    const options = Object.entries(recipeDefaults[name] ?? {}).map(
+      ([key, value]) => `${key}=${value === undefined ? '(derived)' : JSON.stringify(value)}`,
+    );
+    return `${name}\n  ${options.join('\n  ')}`;
+  });
+
+export const recipesCommand = listing(
+  'offrl recipes',
+  'list the recipes with their options and defaults (set them with train --set key=value)',
+  recipesWithOptions,
+);
 export const envsCommand = listing('offrl envs', 'list the environments', () => envIds);
