@@ -1,8 +1,8 @@
 import { flattenTree, makeKey, tf } from '@offrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deterministicBcActor } from './actor-parts.js';
-import { evaluate } from './evaluate.js';
 import { iql } from './iql.js';
+import { trainAndEvaluate } from './learning.fixture.js';
 import { pendulumScriptedDataset, type ScriptedDataset } from './scripted-dataset.js';
 import { trainOffline } from './train-offline.js';
 
@@ -28,17 +28,11 @@ describe('iql on a scripted Pendulum dataset', () => {
   it('learns: the policy swings up far better than an untrained one', { timeout: 60_000 }, async () => {
     // β = 1 (the lecture's exp(Q − V)) and a faster actor: β = 3 needs about 3000 steps here (−700 at 3000).
     const recipe = iql(dimensions, { ...testConfig, temperature: 1, actorLearningRate: 3e-3 });
-    const before = await evaluate(recipe, recipe.init(makeKey(0)), 'Pendulum-v1', { episodes: 8, seed: 100 });
-    const { state, lastMetrics } = trainOffline(recipe, data.dataset, {
-      steps: 2000,
-      batchSize: 128,
-      seed: 0,
-    });
-    const after = await evaluate(recipe, state, 'Pendulum-v1', { episodes: 8, seed: 100 });
+    const { before, after, lastMetrics } = await trainAndEvaluate(recipe, data.dataset, 2000);
     expect(lastMetrics['actor/weight']).toBeGreaterThan(0);
     // Untrained: about −1500; measured after 2000 steps: about −230 (the behaviour policy: −135).
-    expect(after.meanReturn).toBeGreaterThan(-700);
-    expect(after.meanReturn).toBeGreaterThan(before.meanReturn + 400);
+    expect(after).toBeGreaterThan(-700);
+    expect(after).toBeGreaterThan(before + 400);
   });
 
   it('mixes in one line: IQL’s critic with TD3+BC’s deterministic actor and BC penalty', {
@@ -49,17 +43,11 @@ describe('iql on a scripted Pendulum dataset', () => {
       testConfig,
       deterministicBcActor(dimensions, { hiddenSizes: [64, 64], learningRate: 1e-3 }),
     );
-    const before = await evaluate(recipe, recipe.init(makeKey(0)), 'Pendulum-v1', { episodes: 8, seed: 100 });
-    const { state, lastMetrics } = trainOffline(recipe, data.dataset, {
-      steps: 1500,
-      batchSize: 128,
-      seed: 0,
-    });
-    const after = await evaluate(recipe, state, 'Pendulum-v1', { episodes: 8, seed: 100 });
+    const { before, after, lastMetrics } = await trainAndEvaluate(recipe, data.dataset, 1500);
     expect(lastMetrics['actor/lambda']).toBeGreaterThan(0);
     // Measured after 1500 steps: about −240.
-    expect(after.meanReturn).toBeGreaterThan(-700);
-    expect(after.meanReturn).toBeGreaterThan(before.meanReturn + 400);
+    expect(after).toBeGreaterThan(-700);
+    expect(after).toBeGreaterThan(before + 400);
   });
 
   it('explores by sampling its Gaussian policy, and leaves a deterministic actor to the loop’s noise', () => {
