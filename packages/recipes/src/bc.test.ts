@@ -2,11 +2,11 @@ import { flattenTree, makeKey, tf } from '@offrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bc } from './bc.js';
 import { evaluate } from './evaluate.js';
+import { pendulum } from './learning.fixture.js';
 import { makeRecipe } from './registry.js';
 import { pendulumScriptedDataset, type ScriptedDataset } from './scripted-dataset.js';
 import { trainOffline } from './train-offline.js';
 
-const dimensions = { observationDim: 3, actionDim: 1, actionScale: 2 };
 let data: ScriptedDataset;
 
 beforeAll(async () => {
@@ -15,7 +15,7 @@ beforeAll(async () => {
 
 describe('bc on a scripted Pendulum dataset', () => {
   it('learns: the cloned policy swings up far better than an untrained one', async () => {
-    const recipe = bc(dimensions, { hiddenSizes: [64, 64] });
+    const recipe = bc(pendulum, { hiddenSizes: [64, 64] });
     const untrained = recipe.init(makeKey(0));
     const before = await evaluate(recipe, untrained, 'Pendulum-v1', { episodes: 4, seed: 100 });
     const losses: number[] = [];
@@ -39,7 +39,7 @@ describe('bc on a scripted Pendulum dataset', () => {
 
   it('reproduces a run bit for bit from its seed', () => {
     const run = () => {
-      const recipe = bc(dimensions, { hiddenSizes: [16] });
+      const recipe = bc(pendulum, { hiddenSizes: [16] });
       const { state } = trainOffline(recipe, data.dataset, { steps: 20, batchSize: 32, seed: 7 });
       return flattenTree(state).map(({ path, tensor }) => [path, Array.from(tensor.dataSync())]);
     };
@@ -47,7 +47,7 @@ describe('bc on a scripted Pendulum dataset', () => {
   });
 
   it('does not leak tensors across steps', () => {
-    const recipe = bc(dimensions, { hiddenSizes: [8] });
+    const recipe = bc(pendulum, { hiddenSizes: [8] });
     const counts: number[] = [];
     const { state } = trainOffline(recipe, data.dataset, {
       steps: 60,
@@ -62,24 +62,24 @@ describe('bc on a scripted Pendulum dataset', () => {
 
 describe('the recipe registry and the loop reject bad input', () => {
   it('names the known recipes for an unknown one', () => {
-    expect(() => makeRecipe('nope', dimensions)).toThrow(
+    expect(() => makeRecipe('nope', pendulum)).toThrow(
       /unknown recipe 'nope'; known recipes: awac, awr, bc, brac, calql, cql, iql, rlpd, sac, td3bc/,
     );
   });
 
   it('names an unknown option with the recipe’s options, and a value of the wrong kind', () => {
-    expect(() => makeRecipe('iql', dimensions, { temprature: 3 })).toThrow(
+    expect(() => makeRecipe('iql', pendulum, { temprature: 3 })).toThrow(
       /iql: unknown option 'temprature'; options: .*temperature/,
     );
-    expect(() => makeRecipe('bc', dimensions, { hiddenSizes: 64 })).toThrow(
+    expect(() => makeRecipe('bc', pendulum, { hiddenSizes: 64 })).toThrow(
       /bc: option 'hiddenSizes' must be an array, got 64/,
     );
-    expect(() => makeRecipe('sac', dimensions, { targetEntropy: 'low' })).toThrow(
+    expect(() => makeRecipe('sac', pendulum, { targetEntropy: 'low' })).toThrow(
       /must be a number, got "low"/,
     );
     // Keyword options are the recipe's to check; numbers where a default is undefined are fine.
-    expect(makeRecipe('sac', dimensions, { targetEntropy: -0.5 }).name).toBe('sac');
-    expect(makeRecipe('iql', dimensions, { rewardScale: 'none' }).name).toBe('iql');
+    expect(makeRecipe('sac', pendulum, { targetEntropy: -0.5 }).name).toBe('sac');
+    expect(makeRecipe('iql', pendulum, { rewardScale: 'none' }).name).toBe('iql');
   });
 
   it('names both dimensions when the dataset does not fit the recipe', () => {

@@ -2,11 +2,10 @@ import { flattenTree, makeKey, tf } from '@offrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deterministicBcActor } from './actor-parts.js';
 import { iql } from './iql.js';
-import { trainAndEvaluate } from './learning.fixture.js';
+import { pendulum, trainAndEvaluate } from './learning.fixture.js';
 import { pendulumScriptedDataset, type ScriptedDataset } from './scripted-dataset.js';
 import { trainOffline } from './train-offline.js';
 
-const dimensions = { observationDim: 3, actionDim: 1, actionScale: 2 };
 let data: ScriptedDataset;
 
 beforeAll(async () => {
@@ -27,7 +26,7 @@ const testConfig = {
 describe('iql on a scripted Pendulum dataset', () => {
   it('learns: the policy swings up far better than an untrained one', { timeout: 60_000 }, async () => {
     // β = 1 (the lecture's exp(Q − V)) and a faster actor: β = 3 needs about 3000 steps here (−700 at 3000).
-    const recipe = iql(dimensions, { ...testConfig, temperature: 1, actorLearningRate: 3e-3 });
+    const recipe = iql(pendulum, { ...testConfig, temperature: 1, actorLearningRate: 3e-3 });
     const { before, after, lastMetrics } = await trainAndEvaluate(recipe, data.dataset, 2000);
     expect(lastMetrics['actor/weight']).toBeGreaterThan(0);
     // Untrained: about −1500; measured after 2000 steps: about −230 (the behaviour policy: −135).
@@ -39,9 +38,9 @@ describe('iql on a scripted Pendulum dataset', () => {
     timeout: 60_000,
   }, async () => {
     const recipe = iql(
-      dimensions,
+      pendulum,
       testConfig,
-      deterministicBcActor(dimensions, { hiddenSizes: [64, 64], learningRate: 1e-3 }),
+      deterministicBcActor(pendulum, { hiddenSizes: [64, 64], learningRate: 1e-3 }),
     );
     const { before, after, lastMetrics } = await trainAndEvaluate(recipe, data.dataset, 1500);
     expect(lastMetrics['actor/lambda']).toBeGreaterThan(0);
@@ -51,19 +50,19 @@ describe('iql on a scripted Pendulum dataset', () => {
   });
 
   it('explores by sampling its Gaussian policy, and leaves a deterministic actor to the loop’s noise', () => {
-    const recipe = iql(dimensions, testConfig);
+    const recipe = iql(pendulum, testConfig);
     const state = recipe.init(makeKey(0));
     const observations = tf.tensor2d([[1, 0, 0]]);
     const draws = [1, 2, 3].map((seed) => recipe.explore!(state, observations, makeKey(seed)).dataSync()[0]!);
     // Different keys, different actions inside the box; the mode stays where it is.
     expect(new Set(draws).size).toBe(3);
     for (const a of draws) expect(Math.abs(a)).toBeLessThanOrEqual(2);
-    const mix = iql(dimensions, testConfig, deterministicBcActor(dimensions, { hiddenSizes: [8] }));
+    const mix = iql(pendulum, testConfig, deterministicBcActor(pendulum, { hiddenSizes: [8] }));
     expect(mix.explore).toBeUndefined();
   });
 
   it('logs the value, actor and critic terms of one update', () => {
-    const recipe = iql(dimensions, { hiddenSizes: [8] });
+    const recipe = iql(pendulum, { hiddenSizes: [8] });
     const { state, lastMetrics } = trainOffline(recipe, data.dataset, {
       steps: 1,
       batchSize: 16,
@@ -86,7 +85,7 @@ describe('iql on a scripted Pendulum dataset', () => {
   });
 
   it('does not leak tensors across steps', () => {
-    const recipe = iql(dimensions, { hiddenSizes: [8] });
+    const recipe = iql(pendulum, { hiddenSizes: [8] });
     const counts: number[] = [];
     const { state } = trainOffline(recipe, data.dataset, {
       steps: 30,

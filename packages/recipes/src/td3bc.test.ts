@@ -1,12 +1,11 @@
 import { flattenTree, tf } from '@offrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { advantageWeightedActor } from './actor-parts.js';
-import { trainAndEvaluate } from './learning.fixture.js';
+import { pendulum, trainAndEvaluate } from './learning.fixture.js';
 import { pendulumScriptedDataset, type ScriptedDataset } from './scripted-dataset.js';
 import { td3bc } from './td3bc.js';
 import { trainOffline } from './train-offline.js';
 
-const dimensions = { observationDim: 3, actionDim: 1, actionScale: 2 };
 let data: ScriptedDataset;
 
 beforeAll(async () => {
@@ -27,7 +26,7 @@ const values = (state: Parameters<typeof flattenTree>[0]) =>
 
 describe('td3bc on a scripted Pendulum dataset', () => {
   it('learns: the policy swings up far better than an untrained one', { timeout: 60_000 }, async () => {
-    const recipe = td3bc(dimensions, testConfig);
+    const recipe = td3bc(pendulum, testConfig);
     const { before, after, lastMetrics } = await trainAndEvaluate(recipe, data.dataset, 1500);
     expect(lastMetrics['actor/lambda']).toBeGreaterThan(0);
     // Untrained: about −1300 to −1600; measured after 1500 steps: about −850 (the behaviour policy: −135).
@@ -36,7 +35,7 @@ describe('td3bc on a scripted Pendulum dataset', () => {
   });
 
   it('updates the actor and the targets only every second step', () => {
-    const recipe = td3bc(dimensions, { hiddenSizes: [8] });
+    const recipe = td3bc(pendulum, { hiddenSizes: [8] });
     const first = trainOffline(recipe, data.dataset, { steps: 1, batchSize: 16, seed: 3, logEvery: 1 });
     expect(Object.keys(first.lastMetrics)).not.toContain('actor/loss');
     const second = trainOffline(recipe, data.dataset, { steps: 2, batchSize: 16, seed: 3, logEvery: 1 });
@@ -45,7 +44,7 @@ describe('td3bc on a scripted Pendulum dataset', () => {
   });
 
   it('resumes bit for bit: 5 steps equal 3 steps then 2 more', () => {
-    const recipe = td3bc(dimensions, { hiddenSizes: [8] });
+    const recipe = td3bc(pendulum, { hiddenSizes: [8] });
     const options = { batchSize: 16, seed: 5 };
     const straight = trainOffline(recipe, data.dataset, { ...options, steps: 5 }).state;
     const half = trainOffline(recipe, data.dataset, { ...options, steps: 3 }).state;
@@ -62,7 +61,7 @@ describe('td3bc on a scripted Pendulum dataset', () => {
   });
 
   it('does not leak tensors across steps', () => {
-    const recipe = td3bc(dimensions, { hiddenSizes: [8] });
+    const recipe = td3bc(pendulum, { hiddenSizes: [8] });
     const counts: number[] = [];
     const { state } = trainOffline(recipe, data.dataset, {
       steps: 40,
@@ -76,7 +75,7 @@ describe('td3bc on a scripted Pendulum dataset', () => {
 
   it('refuses an actor that needs a value function, in the type checker and at build time', () => {
     // @ts-expect-error TD3+BC's critic offers no advantage, which the advantage-weighted actor reads.
-    const refused = () => td3bc(dimensions, {}, advantageWeightedActor(dimensions));
+    const refused = () => td3bc(pendulum, {}, advantageWeightedActor(pendulum));
     expect(refused).toThrow(/actor 'advantageWeighted' needs a state-value function/);
   });
 });
