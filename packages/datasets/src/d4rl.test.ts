@@ -6,7 +6,6 @@ import { afterAll, expect, it, describe as suite } from 'vitest';
 import type { Column } from './column.js';
 import { readD4RL, readD4RLEither, writeD4RL } from './d4rl.js';
 import { describe } from './describe.js';
-import { DatasetError } from './errors.js';
 import {
   createFixtureFile,
   h5pyBool,
@@ -15,6 +14,7 @@ import {
   syntheticArrays,
   temporaryDirectory,
 } from './testing/h5py.fixture.js';
+import { rejection } from './testing/rejection.fixture.js';
 
 const { dir, cleanup } = temporaryDirectory();
 afterAll(cleanup);
@@ -98,17 +98,6 @@ async function h5pyD4RLFile(name: string, options: FixtureOptions = {}): Promise
   file.close();
   patchH5pyBools(path);
   return path;
-}
-
-/** The rejection of `promise` as a DatasetError. */
-async function rejection(promise: Promise<unknown>): Promise<DatasetError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DatasetError);
-    return error as DatasetError;
-  }
-  throw new Error('expected a rejection');
 }
 
 suite('the h5py bool fixture', () => {

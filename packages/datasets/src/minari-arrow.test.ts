@@ -2,11 +2,11 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it, describe as suite } from 'vitest';
 import { describe } from './describe.js';
-import { DatasetError } from './errors.js';
 import { readMinari } from './minari.js';
 import type { ArrowEpisodeSpec } from './testing/arrow.fixture.js';
 import { writeArrowMinari } from './testing/arrow.fixture.js';
 import { temporaryDirectory } from './testing/h5py.fixture.js';
+import { rejection } from './testing/rejection.fixture.js';
 
 const { dir, cleanup } = temporaryDirectory();
 afterAll(cleanup);
@@ -25,16 +25,6 @@ function episode(e: number, steps: number, ending: 'terminal' | 'timeout'): Arro
 const EPISODES = Array.from({ length: 11 }, (_, e) =>
   episode(e, 2 + (e % 3), e % 2 === 0 ? 'terminal' : 'timeout'),
 );
-
-async function rejection(promise: Promise<unknown>): Promise<DatasetError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DatasetError);
-    return error as DatasetError;
-  }
-  throw new Error('expected a rejection');
-}
 
 suite('readMinari, Arrow storage', () => {
   it('reads pyarrow-style episode partitions, dropping the padding row', async () => {

@@ -5,10 +5,10 @@ import h5wasm from 'h5wasm/node';
 import { afterAll, expect, it, describe as suite } from 'vitest';
 import { readD4RL, writeD4RL } from './d4rl.js';
 import { describe } from './describe.js';
-import { DatasetError } from './errors.js';
 import { readMinari, readMinariEither, resolveMinariDataDir, writeMinari } from './minari.js';
 import { parsePythonJson } from './python-json.js';
 import { createFixtureFile, h5pyBool, patchH5pyBools, temporaryDirectory } from './testing/h5py.fixture.js';
+import { rejection } from './testing/rejection.fixture.js';
 
 const { dir, cleanup } = temporaryDirectory();
 afterAll(cleanup);
@@ -118,16 +118,6 @@ async function h5pyMinariDataset(name: string, options: MinariFixtureOptions = {
     JSON.stringify(metadata).replace('"ref_min_score":-5.5', '"ref_min_score":-Infinity'),
   );
   return root;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DatasetError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DatasetError);
-    return error as DatasetError;
-  }
-  throw new Error('expected a rejection');
 }
 
 suite('readMinari', () => {
