@@ -8,15 +8,22 @@
  * throws if it is unavailable. Selecting wasm also registers offrl's wasm kernels (wasm-kernels.ts).
  * `OFFRL_QUIET=1` (or `quiet: true`) silences the one-line log on stderr.
  *
- * On wasm, the matMul kernels run on onnxruntime-node when it is installed (accel/select-matmul.ts):
- * `OFFRL_NATIVE=0` keeps the stock kernels, `OFFRL_NATIVE=1` requires the accelerator,
- * `OFFRL_NATIVE_THREADS=N` sets its threads; the report says which engine runs and why.
+ * On wasm, the matMul kernels run on onnxruntime-node when it is installed, else on offrl's wasm SIMD
+ * GEMM, else stock (accel/select-matmul.ts): `OFFRL_MATMUL=ort|wasm|stock` forces one, `OFFRL_NATIVE=0`
+ * skips onnxruntime-node, `OFFRL_NATIVE_THREADS=N` sets its threads; the report says which runs and why.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { type MatMulReport, parseNativeFlag, selectMatMul } from './accel/select-matmul.js';
+import {
+  describeMatMul,
+  type MatMulProvider,
+  type MatMulReport,
+  parseMatMulProvider,
+  parseNativeFlag,
+  selectMatMul,
+} from './accel/select-matmul.js';
 import { tf } from './tf.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 import { startThreadedWasm } from './wasm-threads.js';
@@ -53,8 +60,13 @@ export interface BackendOptions {
    */
   readonly wasmThreads?: number;
   /**
-   * The wasm backend's matMul accelerator: true requires it, false keeps the stock kernels; defaults to
-   * `env.OFFRL_NATIVE` (0/1), else used when it loads.
+   * The wasm backend's matMul provider ('ort' > 'wasm' > 'stock'): forced when given (throws where it
+   * cannot run); defaults to `env.OFFRL_MATMUL`, else the best that runs.
+   */
+  readonly matmul?: MatMulProvider;
+  /**
+   * onnxruntime-node for the wasm matMul: true requires it, false skips it (then the wasm GEMM, else
+   * stock); defaults to `env.OFFRL_NATIVE` (0/1), else used when it loads.
    */
   readonly native?: boolean;
   /** Threads of the matMul accelerator; defaults to `env.OFFRL_NATIVE_THREADS`, else 1. */
@@ -70,7 +82,7 @@ export interface BackendReport {
   readonly device?: 'gpu' | 'cpu';
   /** Threads of the wasm backend's pool (1 in stock Node). */
   readonly threads?: number;
-  /** For wasm: which engine runs matMul (`ort` or `stock-wasm`), and why the accelerator is not used. */
+  /** For wasm: which engine runs matMul (`ort`, `wasm` or `stock-wasm`), and why better ones are not used. */
   readonly matmul?: MatMulReport;
   /** True when the backend was forced by option or environment. */
   readonly forced: boolean;
@@ -160,12 +172,7 @@ const describe = (report: BackendReport): string => {
   const threads =
     report.threads === undefined ? '' : ` (${report.threads} thread${report.threads > 1 ? 's' : ''})`;
   const how = report.forced ? 'forced' : 'selected';
-  const matmul =
-    report.matmul === undefined
-      ? ''
-      : report.matmul.provider === 'ort'
-        ? `; matMul on onnxruntime-node ${report.matmul.version} (${report.matmul.threads} thread${report.matmul.threads === 1 ? '' : 's'})`
-        : `; matMul on stock wasm kernels (${report.matmul.reason})`;
+  const matmul = report.matmul === undefined ? '' : `; ${describeMatMul(report.matmul)}`;
   return `offrl/tensor: backend '${report.name}'${device}${threads} ${how}${matmul}${skipped.length > 0 ? `; skipped ${skipped.join('; ')}` : ''}`;
 };
 
@@ -181,6 +188,7 @@ export const selectBackend = async (options: BackendOptions = {}): Promise<Backe
   const packages = options.nativePackages ?? DEFAULT_NATIVE_PACKAGES;
   const quiet = options.quiet ?? env['OFFRL_QUIET'] === '1';
   const native = options.native ?? parseNativeFlag(env['OFFRL_NATIVE']);
+  const matmulProvider = options.matmul ?? parseMatMulProvider(env['OFFRL_MATMUL']);
   const nativeThreads = options.nativeThreads ?? Number(env['OFFRL_NATIVE_THREADS'] || 1);
   const wasmThreads = options.wasmThreads ?? Number(env['OFFRL_WASM_THREADS'] || 1);
   if (!Number.isInteger(wasmThreads) || wasmThreads < 1) {
@@ -218,6 +226,7 @@ export const selectBackend = async (options: BackendOptions = {}): Promise<Backe
             threads: nativeThreads,
             sharedHeap: wasmThreads > 1,
             ...(native === undefined ? {} : { native }),
+            ...(matmulProvider === undefined ? {} : { provider: matmulProvider }),
           }),
         }
       : {}),

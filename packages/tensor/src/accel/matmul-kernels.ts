@@ -1,15 +1,16 @@
 /**
  * Replacements for tfjs-backend-wasm's `BatchMatMul` and `_FusedMatMul` kernels that run the products on
- * a faster GEMM engine (ort-gemm.ts), zero-copy on the wasm heap. Why: the stock kernels send only plain
+ * a faster GEMM engine (gemm-engine.ts: onnxruntime-node or offrl's wasm SIMD GEMM), zero-copy on the
+ * wasm heap. Why: the stock kernels send only plain
  * 2-D products to XNNPACK (~30 GFLOP/s with weights that change every step); transposed operands take a
  * scalar path ~12× slower, and fused products with a transposed operand plus bias or activation return
  * WRONG values in 4.22 (shared/reference/performance.md §2, §9).
  *
  * Handled here: float32, any transposes, batch dimensions that are equal or where one side has a single
- * matrix, bias and PReLU slopes that broadcast as a matrix [1|m, 1|n], and every tfjs fused activation.
+ * matrix, bias and PReLU slopes that broadcast as a matrix [1|m, 1|n], and the fused activations the engine lists.
  * Anything else goes to a correct fallback: other dtypes, batch broadcasting, or a shared heap (the
- * threaded wasm build) to the stock `BatchMatMul`, and unusual epilogues to product + stock `Add` + stock activation kernel (never to the
- * stock fused kernel with a transposed operand).
+ * threaded wasm build) to the stock `BatchMatMul`, and other epilogues to product + stock `Add` + stock
+ * activation kernel (never to the stock fused kernel with a transposed operand).
  *
  * `Identity` (`tf.clone`, and the engine's copy of every tensor a gradient saves: ~130 per IQL-shaped
  * update, 1.5–2 ms) is replaced too: the stock kernel allocates and copies the whole buffer; the
@@ -23,7 +24,7 @@
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../tf.js';
-import { type Broadcast, FUSED_ACTIVATIONS, type FusedActivation, type GemmEngine } from './ort-gemm.js';
+import { type Broadcast, FUSED_ACTIVATIONS, type FusedActivation, type GemmEngine } from './gemm-engine.js';
 
 const KERNELS = ['BatchMatMul', '_FusedMatMul', 'Identity'] as const;
 type MatMulKernel = (typeof KERNELS)[number];
@@ -109,45 +110,57 @@ const runProduct = (
   const shape = productShape(a, b, transposeA, transposeB);
   if (shape === undefined) return undefined;
   const { m, n, k, batch, strideA, strideB, outShape } = shape;
-  if (epilogue !== undefined && k === 0) return undefined; // left to the composed fallback
-  // The threaded wasm build's heap is a SharedArrayBuffer, which onnxruntime-node refuses.
+  // Left to the composed fallback: an empty inner sum with an epilogue, and epilogues the engine lacks.
+  if (epilogue !== undefined && (k === 0 || !engine.activations.includes(epilogue.activation)))
+    return undefined;
+  // The threaded wasm build's heap is a SharedArrayBuffer, which neither engine can use.
   if (wasm.typedArrayFromHeap(a).buffer instanceof SharedArrayBuffer) return undefined;
   // Allocate first: growing the wasm memory detaches views taken earlier.
   const out = wasm.makeOutput(outShape, 'float32');
   if (batch * m * n === 0) return out;
-  const y = wasm.typedArrayFromHeap(out) as Float32Array;
   if (k === 0) {
-    y.fill(0);
+    (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
     return out;
   }
-  const bias = epilogue?.bias === undefined ? undefined : asBroadcast(epilogue.bias, wasm, m, n);
-  const prelu = epilogue?.prelu === undefined ? undefined : asBroadcast(epilogue.prelu, wasm, m, n);
-  if (
-    (epilogue?.bias !== undefined && bias === undefined) ||
-    (epilogue?.prelu !== undefined && prelu === undefined)
-  ) {
-    wasm.disposeData(out.dataId);
-    return undefined;
+  // The engine's working space (the wasm GEMM's packed panels), freed again when the product is done.
+  const scratchInfo =
+    engine.scratchFloats > 0 ? wasm.makeOutput([engine.scratchFloats], 'float32') : undefined;
+  try {
+    const y = wasm.typedArrayFromHeap(out) as Float32Array;
+    const scratch =
+      scratchInfo === undefined ? undefined : (wasm.typedArrayFromHeap(scratchInfo) as Float32Array);
+    const bias = epilogue?.bias === undefined ? undefined : asBroadcast(epilogue.bias, wasm, m, n);
+    const prelu = epilogue?.prelu === undefined ? undefined : asBroadcast(epilogue.prelu, wasm, m, n);
+    if (
+      (epilogue?.bias !== undefined && bias === undefined) ||
+      (epilogue?.prelu !== undefined && prelu === undefined)
+    ) {
+      wasm.disposeData(out.dataId);
+      return undefined;
+    }
+    const av = wasm.typedArrayFromHeap(a) as Float32Array;
+    const bv = wasm.typedArrayFromHeap(b) as Float32Array;
+    for (let i = 0; i < batch; i++) {
+      engine.gemm({
+        a: av.subarray(i * strideA, i * strideA + m * k),
+        b: bv.subarray(i * strideB, i * strideB + k * n),
+        y: y.subarray(i * m * n, (i + 1) * m * n),
+        m,
+        n,
+        k,
+        transposeA,
+        transposeB,
+        ...(bias === undefined ? {} : { bias }),
+        ...(prelu === undefined ? {} : { prelu }),
+        ...(epilogue === undefined ? {} : { activation: epilogue.activation }),
+        ...(epilogue?.alpha === undefined ? {} : { alpha: epilogue.alpha }),
+        ...(scratch === undefined ? {} : { scratch }),
+      });
+    }
+    return out;
+  } finally {
+    if (scratchInfo !== undefined) wasm.disposeData(scratchInfo.dataId);
   }
-  const av = wasm.typedArrayFromHeap(a) as Float32Array;
-  const bv = wasm.typedArrayFromHeap(b) as Float32Array;
-  for (let i = 0; i < batch; i++) {
-    engine.gemm({
-      a: av.subarray(i * strideA, i * strideA + m * k),
-      b: bv.subarray(i * strideB, i * strideB + k * n),
-      y: y.subarray(i * m * n, (i + 1) * m * n),
-      m,
-      n,
-      k,
-      transposeA,
-      transposeB,
-      ...(bias === undefined ? {} : { bias }),
-      ...(prelu === undefined ? {} : { prelu }),
-      ...(epilogue === undefined ? {} : { activation: epilogue.activation }),
-      ...(epilogue?.alpha === undefined ? {} : { alpha: epilogue.alpha }),
-    });
-  }
-  return out;
 };
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -241,7 +254,7 @@ export const installAcceleratedMatMul = (engine: GemmEngine): void => {
     | undefined;
   if (module?.HEAPF32?.buffer instanceof SharedArrayBuffer)
     throw new Error(
-      'installAcceleratedMatMul: the threaded wasm heap is shared, which onnxruntime-node cannot read',
+      `installAcceleratedMatMul: the threaded wasm heap is shared, which the ${engine.provider} engine cannot use`,
     );
   uninstallAcceleratedMatMul();
   const stockBatchMatMul = tf.getKernel('BatchMatMul', 'wasm');
@@ -299,3 +312,13 @@ export const withStockMatMul = <T>(f: () => T): T => {
 /** The engine behind the wasm matMul kernels, or undefined when they are stock. */
 export const acceleratedMatMul = (): AcceleratedConfig['offrlAccelerated'] | undefined =>
   acceleratedConfig('BatchMatMul')?.offrlAccelerated;
+
+/**
+ * Whether parameters may be overwritten in place (donated optimiser updates) on the current backend. On
+ * wasm only while the matMul kernels are accelerated (either engine): stock XNNPACK keeps packed copies
+ * of weight matrices keyed by buffer id and would go on multiplying by the stale copy. (Products the
+ * accelerated kernels leave to the stock one, batch dims that need broadcasting or non-float32 operands,
+ * are not weight products of offrl's layers.) Other backends keep no such cache.
+ */
+export const weightsMayBeMutatedInPlace = (): boolean =>
+  tf.getBackend() !== 'wasm' || acceleratedMatMul() !== undefined;

@@ -17,52 +17,18 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import {
+  FUSED_ACTIVATIONS,
+  type FusedActivation,
+  type GemmEngine,
+  type GemmEngineLoad,
+  messageOf,
+} from './gemm-engine.js';
 import { encodeOnnxModel, type OnnxGraph, type OnnxNode } from './onnx-model.js';
 
 /** The onnxruntime-node version this engine was written and tested against. */
 export const ORT_VERSION = '1.30.0';
 export const ORT_PACKAGE = 'onnxruntime-node';
-
-/** The epilogue activations of tfjs's `_FusedMatMul`. */
-export const FUSED_ACTIVATIONS = ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const;
-export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
-
-/** A row-major [rows, cols] operand broadcast to the [m, n] output (rows ∈ {1, m}, cols ∈ {1, n}). */
-export interface Broadcast {
-  readonly data: Float32Array;
-  readonly rows: number;
-  readonly cols: number;
-}
-
-export interface GemmCall {
-  /** [m, k], or [k, m] when `transposeA`. */
-  readonly a: Float32Array;
-  /** [k, n], or [n, k] when `transposeB`. */
-  readonly b: Float32Array;
-  /** [m, n], overwritten. */
-  readonly y: Float32Array;
-  readonly m: number;
-  readonly n: number;
-  readonly k: number;
-  readonly transposeA: boolean;
-  readonly transposeB: boolean;
-  readonly bias?: Broadcast;
-  readonly activation?: FusedActivation;
-  /** LeakyReLU slope. */
-  readonly alpha?: number;
-  /** PReLU slopes. */
-  readonly prelu?: Broadcast;
-}
-
-export interface GemmEngine {
-  /** Which engine runs the products, for reports and benchmark records. */
-  readonly provider: 'ort';
-  readonly version: string;
-  /** ORT intra-op threads. */
-  readonly threads: number;
-  /** Runs one product; m, n, k must be positive. */
-  gemm(call: GemmCall): void;
-}
 
 interface OrtTensor {
   readonly data: unknown;
@@ -123,12 +89,6 @@ const gemmGraph = (key: {
   return { nodes, inputs, outputs: [{ name: 'Y', shape: ['m', 'n'] }] };
 };
 
-/** The engine's reason for not loading, or the engine. */
-export type GemmEngineLoad = { readonly engine: GemmEngine } | { readonly problem: string };
-
-const messageOf = (error: unknown): string =>
-  (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-
 /**
  * Loads onnxruntime-node (if installed) and returns a GEMM engine on `threads` ORT threads, or why it
  * cannot. Never throws. `packageName` lets tests point it at a missing package.
@@ -183,6 +143,8 @@ export const loadOrtGemm = (threads = 1, packageName = ORT_PACKAGE): GemmEngineL
     provider: 'ort',
     version,
     threads,
+    activations: FUSED_ACTIVATIONS,
+    scratchFloats: 0,
     gemm: (call) => {
       const { m, n, k, transposeA, transposeB, bias, prelu } = call;
       const activation = call.activation ?? 'linear';

@@ -1,32 +1,42 @@
 /**
- * Run-time choice of the engine behind the wasm backend's matMul kernels:
- * onnxruntime-node (ort-gemm.ts, when installed and working) > stock XNNPACK kernels.
+ * Run-time choice of the engine behind the wasm backend's matMul kernels, best first:
+ * onnxruntime-node (ort-gemm.ts: native MLAS, when installed and working) > offrl's wasm SIMD GEMM
+ * (wasm-gemm.ts: portable, always shipped) > the stock XNNPACK kernels. Unforced, each provider that
+ * cannot run is skipped with its reason, which the report carries.
  *
- * `OFFRL_NATIVE=0` (or `native: false`) keeps the stock kernels; `OFFRL_NATIVE=1` (or `native: true`)
- * requires the accelerator and throws with the reason when it cannot load; unset, it is used when it
- * loads and the reason is reported otherwise. `OFFRL_NATIVE_THREADS=N` (or `nativeThreads`) sets ORT's
- * threads (default 1: on a shared 2-core machine a second thread rarely pays, see ACCELERATION.md).
+ * `OFFRL_MATMUL=ort|wasm|stock` (or `provider`) forces one and throws with the reason when it cannot run.
+ * `OFFRL_NATIVE` predates it and still works: `0` skips onnxruntime-node, `1` is `OFFRL_MATMUL=ort`.
+ * `OFFRL_NATIVE_THREADS=N` (or `threads`) sets ORT's threads (default 1: on a shared 2-core machine a
+ * second thread rarely pays, see ACCELERATION.md); the wasm GEMM runs on one.
  */
+import type { GemmEngineLoad, GemmProvider } from './gemm-engine.js';
 import { installAcceleratedMatMul, uninstallAcceleratedMatMul } from './matmul-kernels.js';
 import { loadOrtGemm } from './ort-gemm.js';
+import { loadWasmGemm } from './wasm-gemm.js';
+
+/** The providers in order of preference. */
+export const MATMUL_PROVIDERS = ['ort', 'wasm', 'stock'] as const;
+export type MatMulProvider = (typeof MATMUL_PROVIDERS)[number];
 
 export interface MatMulReport {
   /** Who runs the wasm backend's products. */
-  readonly provider: 'ort' | 'stock-wasm';
-  /** onnxruntime-node's version, for 'ort'. */
+  readonly provider: GemmProvider | 'stock-wasm';
+  /** onnxruntime-node's version for 'ort'; the instruction set ('relaxed-simd' | 'simd128') for 'wasm'. */
   readonly version?: string;
   readonly threads?: number;
-  /** Why the accelerator is not used, for 'stock-wasm'. */
+  /** Why the better-ranked providers are not used ('; '-separated), where any was skipped. */
   readonly reason?: string;
 }
 
 export interface MatMulOptions {
-  /** true: require the accelerator; false: stock kernels; undefined: auto. */
+  /** Force a provider (throws where it cannot run); undefined: the best that runs. */
+  readonly provider?: MatMulProvider;
+  /** Legacy `OFFRL_NATIVE`: true is provider 'ort'; false skips it. */
   readonly native?: boolean;
   readonly threads?: number;
-  /** The wasm heap is shared (threaded build): onnxruntime-node cannot read it, so keep stock kernels. */
+  /** The wasm heap is shared (threaded build): neither engine can use it, so keep stock kernels. */
   readonly sharedHeap?: boolean;
-  /** The package to load (tests inject a missing one). */
+  /** The onnxruntime-node package to load (tests inject a missing one). */
   readonly packageName?: string;
 }
 
@@ -38,29 +48,69 @@ export const parseNativeFlag = (value: string | undefined): boolean | undefined 
   throw new Error(`OFFRL_NATIVE must be 0 or 1, got '${value}'`);
 };
 
-/** Installs the accelerated kernels on the (already started) wasm backend, or the stock ones. */
+/** Parses `OFFRL_MATMUL`: one of `MATMUL_PROVIDERS`, or undefined when unset or ''. */
+export const parseMatMulProvider = (value: string | undefined): MatMulProvider | undefined => {
+  if (value === undefined || value === '') return undefined;
+  const known = MATMUL_PROVIDERS.find((name) => name === value);
+  if (known === undefined)
+    throw new Error(`OFFRL_MATMUL must be one of ${MATMUL_PROVIDERS.join(', ')}, got '${value}'`);
+  return known;
+};
+
+/** The engines to try, in order, before the stock kernels, and whether the choice is forced. */
+const candidates = (options: MatMulOptions): { engines: readonly GemmProvider[]; forced: boolean } => {
+  const { provider, native } = options;
+  if (provider !== undefined && native !== undefined && native !== (provider === 'ort'))
+    throw new Error(`OFFRL_MATMUL=${provider} contradicts OFFRL_NATIVE=${native ? 1 : 0}`);
+  if (provider !== undefined) return { engines: provider === 'stock' ? [] : [provider], forced: true };
+  if (native === true) return { engines: ['ort'], forced: true };
+  return { engines: native === false ? ['wasm'] : ['ort', 'wasm'], forced: false };
+};
+
+const SHARED_HEAP =
+  'the threaded wasm build shares its heap (SharedArrayBuffer), which the GEMM engines cannot use';
+
+/** Installs the best (or the forced) provider's kernels on the already started wasm backend. */
 export const selectMatMul = (options: MatMulOptions = {}): MatMulReport => {
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1)
     throw new RangeError(`native threads must be a positive integer, got ${threads}`);
-  if (options.native === false) {
-    uninstallAcceleratedMatMul();
-    return { provider: 'stock-wasm', reason: 'disabled (OFFRL_NATIVE=0)' };
+  const { engines, forced } = candidates(options);
+  const skipped: string[] = options.native === false ? ['ort: disabled (OFFRL_NATIVE=0)'] : [];
+  for (const provider of engines) {
+    const load: GemmEngineLoad =
+      options.sharedHeap === true
+        ? { problem: SHARED_HEAP }
+        : provider === 'ort'
+          ? loadOrtGemm(threads, options.packageName)
+          : loadWasmGemm();
+    if ('problem' in load) {
+      if (forced) {
+        uninstallAcceleratedMatMul();
+        throw new Error(`the ${provider} matMul provider is unavailable: ${load.problem}`);
+      }
+      skipped.push(`${provider}: ${load.problem}`);
+      continue;
+    }
+    installAcceleratedMatMul(load.engine);
+    const { version, threads: engineThreads } = load.engine;
+    const reason = skipped.length > 0 ? { reason: skipped.join('; ') } : {};
+    return { provider, version, threads: engineThreads, ...reason };
   }
-  if (options.sharedHeap === true) {
-    uninstallAcceleratedMatMul();
-    const problem =
-      'the threaded wasm build shares its heap (SharedArrayBuffer), which onnxruntime-node cannot read';
-    if (options.native === true) throw new Error(`the native matMul accelerator is unavailable: ${problem}`);
-    return { provider: 'stock-wasm', reason: problem };
+  uninstallAcceleratedMatMul();
+  return { provider: 'stock-wasm', reason: forced ? 'chosen (OFFRL_MATMUL=stock)' : skipped.join('; ') };
+};
+
+/** The matMul part of the backend's log line. */
+export const describeMatMul = (report: MatMulReport): string => {
+  const why = report.reason === undefined || report.reason === '' ? '' : `; ${report.reason}`;
+  const threads = `${report.threads} thread${report.threads === 1 ? '' : 's'}`;
+  switch (report.provider) {
+    case 'ort':
+      return `matMul on onnxruntime-node ${report.version} (${threads})`;
+    case 'wasm':
+      return `matMul on offrl's wasm GEMM (${report.version}${why})`;
+    case 'stock-wasm':
+      return `matMul on stock wasm kernels (${report.reason})`;
   }
-  const load = loadOrtGemm(threads, options.packageName);
-  if ('problem' in load) {
-    uninstallAcceleratedMatMul();
-    if (options.native === true)
-      throw new Error(`the native matMul accelerator is unavailable: ${load.problem}`);
-    return { provider: 'stock-wasm', reason: load.problem };
-  }
-  installAcceleratedMatMul(load.engine);
-  return { provider: 'ort', version: load.engine.version, threads };
 };

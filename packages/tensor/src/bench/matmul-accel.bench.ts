@@ -11,8 +11,9 @@
  *   std), batch 256, expectile 0.7, β = 3, γ = 0.99, one tape for the three losses, Adam 3e-4, ms.
  */
 
+import type { GemmEngine } from '../accel/gemm-engine.js';
 import { installAcceleratedMatMul, uninstallAcceleratedMatMul } from '../accel/matmul-kernels.js';
-import { type GemmEngine, loadOrtGemm } from '../accel/ort-gemm.js';
+import { loadOrtGemm } from '../accel/ort-gemm.js';
 import { initBackend } from '../backend.js';
 import { valueAndGrad } from '../grad.js';
 import { type MlpParams, mlp } from '../nn/mlp.js';
