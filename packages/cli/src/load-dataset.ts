@@ -1,7 +1,8 @@
 /**
  * Where `--dataset` points: a D4RL HDF5 file (`*.hdf5`, `*.h5`), a Minari dataset (a directory, or an
  * id under `$MINARI_DATASETS_PATH`), or a dataset offrl makes itself: the D4RL-style built-ins
- * (`pendulum-medium-v0`, …, optionally sized as `pendulum-medium-v0:20`; cached under `$OFFRL_CACHE`)
+ * (`pendulum-medium-v0`, `hopper-medium-replay-v0`, …, optionally sized as `hopper-medium-v0:20`; cached
+ * under `$OFFRL_CACHE`)
  * and the small scripted ones (`pendulum-scripted`, `pendulum-mixed`).
  */
 import { existsSync, statSync } from 'node:fs';
@@ -34,7 +35,7 @@ export const loadDataset = async (pathOrId: string): Promise<LoadedDataset> => {
   if (make !== undefined) return { format: 'generated', dataset: await make(), envId: 'Pendulum-v1' };
   const builtin = parseBuiltinId(pathOrId);
   if (builtin !== undefined)
-    return { format: 'generated', dataset: (await builtinDataset(builtin)).dataset, envId: 'Pendulum-v1' };
+    return { format: 'generated', dataset: (await builtinDataset(builtin)).dataset, envId: builtin.envId };
   if (/\.(hdf5|h5)$/i.test(pathOrId)) {
     if (!existsSync(pathOrId)) throw new Error(`dataset file '${pathOrId}' does not exist`);
     return { format: 'd4rl', dataset: await readD4RL(pathOrId) };

@@ -6,10 +6,11 @@ import { disposeTree, flattenTree, type TensorTree } from '@offrl/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../load-dataset.js';
 import { runCli } from '../run-cli.fixture.js';
+import { generateDataset } from './behaviour-datasets.js';
 import { loadBehaviourState, readBehaviourInfo } from './behaviour-policy.js';
 import { mediumIndex } from './behaviour-training.js';
 import { builtinDataset, builtinDatasetPath, cacheDirectory, parseBuiltinId } from './builtin-datasets.js';
-import { generatePendulumDataset, replayDatasetAt } from './pendulum-datasets.js';
+import { replayDatasetAt } from './pendulum-replay.js';
 
 let cache: string;
 const previousCache = process.env['OFFRL_CACHE'];
@@ -44,7 +45,9 @@ describe('built-in Pendulum datasets', () => {
   it('parses ids with an optional episode count', () => {
     expect(parseBuiltinId('pendulum-medium-v0')).toEqual({
       id: 'pendulum-medium-v0',
+      task: 'pendulum',
       kind: 'medium',
+      envId: 'Pendulum-v1',
       episodes: 500,
       seed: 0,
     });
@@ -54,7 +57,13 @@ describe('built-in Pendulum datasets', () => {
       seed: 3,
     });
     expect(parseBuiltinId('pendulum-full-replay-v0')).toBeUndefined();
-    expect(parseBuiltinId('hopper-medium-v0')).toBeUndefined();
+    expect(parseBuiltinId('hopper-medium-v0')).toMatchObject({
+      task: 'hopper',
+      envId: 'Hopper-v4',
+      episodes: 100,
+    });
+    expect(parseBuiltinId('walker2d-expert-v0:3')).toMatchObject({ task: 'walker2d', episodes: 3 });
+    expect(parseBuiltinId('ant-medium-v0')).toBeUndefined();
     expect(() => parseBuiltinId('pendulum-medium-replay-v0:5')).toThrow(/one size/);
     expect(cacheDirectory({ OFFRL_CACHE: '/x' })).toBe('/x');
     expect(cacheDirectory({})).toMatch(/\.cache[/\\]offrl$/);
@@ -69,9 +78,9 @@ describe('built-in Pendulum datasets', () => {
   });
 
   it('loads the committed behaviour policies with the SAC actor structure', async () => {
-    const info = await readBehaviourInfo();
+    const info = await readBehaviourInfo('pendulum');
     for (const level of ['medium', 'expert'] as const) {
-      const state = await loadBehaviourState(level);
+      const state = await loadBehaviourState('pendulum', level);
       // The expected-structure check in loadBehaviourState passed; here the sizes, worked out by hand:
       // 3·256 + 256 + 256·256 + 256 + 256·2 + 2 (mean and log-std) + 1 (log α) = 67 331.
       const leaves = flattenTree(state.actor as unknown as TensorTree);
@@ -87,9 +96,9 @@ describe('built-in Pendulum datasets', () => {
   });
 
   it('generates deterministically from the seed, with D4RL flags', async () => {
-    const a = await generatePendulumDataset('medium', { episodes: 3, seed: 5 });
-    const b = await generatePendulumDataset('medium', { episodes: 3, seed: 5 });
-    const c = await generatePendulumDataset('medium', { episodes: 3, seed: 6 });
+    const a = await generateDataset('pendulum', 'medium', { episodes: 3, seed: 5 });
+    const b = await generateDataset('pendulum', 'medium', { episodes: 3, seed: 5 });
+    const c = await generateDataset('pendulum', 'medium', { episodes: 3, seed: 6 });
     expect(arrays(a)).toEqual(arrays(b));
     expect(arrays(c).actions).not.toEqual(arrays(a).actions);
     expect(a.size).toBe(600);
@@ -101,13 +110,13 @@ describe('built-in Pendulum datasets', () => {
   it('orders returns expert ≫ medium ≫ random on a small variant', async () => {
     const [random, medium, expert] = await Promise.all(
       (['random', 'medium', 'expert'] as const).map((kind) =>
-        generatePendulumDataset(kind, { episodes: 10 }),
+        generateDataset('pendulum', kind, { episodes: 10 }),
       ),
     );
     const [r, m, e] = [meanReturn(random!), meanReturn(medium!), meanReturn(expert!)];
     expect(m).toBeGreaterThan(r + 200);
     expect(e).toBeGreaterThan(m + 300);
-    const stitched = await generatePendulumDataset('medium-expert', { episodes: 10 });
+    const stitched = await generateDataset('pendulum', 'medium-expert', { episodes: 10 });
     // D4RL's stitching: the medium rows, then the expert rows.
     const [stitchedRows, mediumRows, expertRows] = [stitched, medium!, expert!].map(arrays);
     for (const field of ['observations', 'actions', 'rewards', 'timeouts'] as const) {

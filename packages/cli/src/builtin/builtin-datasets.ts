@@ -1,60 +1,64 @@
 /**
- * The built-in D4RL-style datasets by id (`pendulum-random-v0`, …), made on first use and cached as
- * D4RL HDF5 files under `$OFFRL_CACHE/datasets/` (default `~/.cache/offrl`). An id may carry a size:
- * `pendulum-medium-v0:20` is the 20-episode variant (per policy; medium-replay has one size, the
- * replay buffer's). Every variant is deterministic from its episodes and seed, so a cached file is
- * what generating it again would give.
+ * The built-in D4RL-style datasets by id (`<task>-<kind>-v0` for pendulum, hopper, halfcheetah and
+ * walker2d), made on first use and cached as D4RL HDF5 files under `$OFFRL_CACHE/datasets/` (default
+ * `~/.cache/offrl`). An id may carry a size: `hopper-medium-v0:20` is the 20-episode variant (per
+ * policy; medium-replay has one size, the replay data's). Every variant is deterministic from its
+ * episodes and seed, so a cached file is what generating it again would give.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readD4RL, type TransitionDataset, writeD4RL } from '@offrl/datasets';
-import {
-  defaultPendulumEpisodes,
-  generatePendulumDataset,
-  type PendulumDatasetKind,
-  pendulumDatasetKinds,
-} from './pendulum-datasets.js';
+import { type DatasetKind, datasetKinds, generateDataset } from './behaviour-datasets.js';
+import { type BehaviourTask, behaviourTaskSpec, behaviourTasks } from './behaviour-policy.js';
 
-export const builtinDatasetIds: readonly string[] = pendulumDatasetKinds.map((kind) => `pendulum-${kind}-v0`);
+export const builtinDatasetIds: readonly string[] = behaviourTasks.flatMap((task) =>
+  datasetKinds.map((kind) => `${task}-${kind}-v0`),
+);
 
 export interface BuiltinDatasetRequest {
   readonly id: string;
-  readonly kind: PendulumDatasetKind;
+  readonly task: BehaviourTask;
+  readonly kind: DatasetKind;
+  /** The env the data was recorded on. */
+  readonly envId: string;
   readonly episodes: number;
   readonly seed: number;
 }
 
-/** `pendulum-<kind>-v0` or `pendulum-<kind>-v0:<episodes>`; undefined for anything else. */
+/** `<task>-<kind>-v0` or `<task>-<kind>-v0:<episodes>`; undefined for anything else. */
 export const parseBuiltinId = (text: string, seed = 0): BuiltinDatasetRequest | undefined => {
-  const match = /^pendulum-([a-z-]+)-v0(?::(\d+))?$/.exec(text);
+  const match = /^([a-z0-9]+)-([a-z-]+)-v0(?::(\d+))?$/.exec(text);
   if (match === null) return undefined;
-  const kind = pendulumDatasetKinds.find((k) => k === match[1]);
-  if (kind === undefined) return undefined;
-  const episodes = match[2] === undefined ? defaultPendulumEpisodes : Number(match[2]);
+  const task = behaviourTasks.find((t) => t === match[1]);
+  const kind = datasetKinds.find((k) => k === match[2]);
+  if (task === undefined || kind === undefined) return undefined;
+  const { envId, defaultEpisodes } = behaviourTaskSpec(task);
+  const episodes = match[3] === undefined ? defaultEpisodes : Number(match[3]);
   if (!Number.isInteger(episodes) || episodes < 1)
     throw new RangeError(`'${text}': the episode count after ':' must be an integer ≥ 1`);
-  if (kind === 'medium-replay' && match[2] !== undefined)
+  if (kind === 'medium-replay' && match[3] !== undefined)
     throw new RangeError(
-      `'${text}': medium-replay has one size (the replay buffer up to medium); drop ':${match[2]}'`,
+      `'${text}': medium-replay has one size (the replay data up to medium); drop ':${match[3]}'`,
     );
-  return { id: `pendulum-${kind}-v0`, kind, episodes, seed };
+  return { id: `${task}-${kind}-v0`, task, kind, envId, episodes, seed };
 };
 
 /** `$OFFRL_CACHE`, or `~/.cache/offrl`. */
 export const cacheDirectory = (env: NodeJS.ProcessEnv = process.env): string =>
   env['OFFRL_CACHE'] || join(homedir(), '.cache', 'offrl');
 
-/** Where a variant is cached. */
-export const builtinDatasetPath = (request: BuiltinDatasetRequest, cache = cacheDirectory()): string =>
-  join(
-    cache,
-    'datasets',
-    request.kind === 'medium-replay'
-      ? `${request.id}.hdf5`
-      : `${request.id}-episodes${request.episodes}-seed${request.seed}.hdf5`,
-  );
+/** Where a variant is cached (Pendulum's medium-replay is the one training run's buffer: no seed). */
+export const builtinDatasetPath = (request: BuiltinDatasetRequest, cache = cacheDirectory()): string => {
+  const variant =
+    request.kind !== 'medium-replay'
+      ? `-episodes${request.episodes}-seed${request.seed}`
+      : request.task === 'pendulum'
+        ? ''
+        : `-seed${request.seed}`;
+  return join(cache, 'datasets', `${request.id}${variant}.hdf5`);
+};
 
 export interface BuiltinDataset {
   readonly dataset: TransitionDataset;
@@ -70,7 +74,7 @@ export const builtinDataset = async (
 ): Promise<BuiltinDataset> => {
   const path = builtinDatasetPath(request, cache);
   if (existsSync(path)) return { dataset: await readD4RL(path), path, cached: true };
-  const dataset = await generatePendulumDataset(request.kind, {
+  const dataset = await generateDataset(request.task, request.kind, {
     episodes: request.episodes,
     seed: request.seed,
   });

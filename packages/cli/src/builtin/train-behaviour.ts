@@ -10,6 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { normalizedScore } from '@offrl/envs';
 import type { MaxEntropyActorParams } from '@offrl/recipes';
 import { disposeTree, initBackend, saveSafetensors, type TensorTree } from '@offrl/tensor';
+import { recordBehaviour } from './behaviour-datasets.js';
 import {
   BEHAVIOUR_FORMAT,
   type BehaviourInfo,
@@ -21,7 +22,8 @@ import {
   loadBehaviourState,
 } from './behaviour-policy.js';
 import { mediumIndex, pendulumBehaviourTraining, trainPendulumBehaviour } from './behaviour-training.js';
-import { datasetDigest, recordPendulumPolicy, replayDataset, replayDatasetAt } from './pendulum-datasets.js';
+import { replayDataset, replayDatasetAt } from './pendulum-replay.js';
+import { datasetDigest } from './policy-recording.js';
 
 const SAMPLED_EPISODES = 100;
 
@@ -75,7 +77,7 @@ const main = async () => {
   const records = {} as Record<BehaviourLevel, BehaviourRecord>;
   for (const level of ['medium', 'expert'] as const) {
     const { actor, envSteps, evaluation } = saved[level];
-    await saveSafetensors(behaviourPath(level), actor as unknown as TensorTree, {
+    await saveSafetensors(behaviourPath('pendulum', level), actor as unknown as TensorTree, {
       format: BEHAVIOUR_FORMAT,
       recipe: 'sac',
       envId,
@@ -83,8 +85,13 @@ const main = async () => {
       seed: String(pendulumBehaviourTraining.seed),
     });
     // Measure what the datasets hold: sampled actions of the policy as loaded back from the file.
-    const state = await loadBehaviourState(level);
-    const { returns } = await recordPendulumPolicy(level, { episodes: SAMPLED_EPISODES, seed: 0 }, state);
+    const state = await loadBehaviourState('pendulum', level);
+    const { returns } = await recordBehaviour(
+      'pendulum',
+      level,
+      { episodes: SAMPLED_EPISODES, seed: 0 },
+      state,
+    );
     disposeTree(state as unknown as TensorTree);
     records[level] = {
       envSteps,
@@ -119,8 +126,8 @@ const main = async () => {
       Math.round(e.normalizedScore * 1e4) / 1e4,
     ]),
   };
-  await writeFile(behaviourInfoPath, `${JSON.stringify(info, null, 2)}\n`);
-  console.log(`wrote ${behaviourInfoPath} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  await writeFile(behaviourInfoPath('pendulum'), `${JSON.stringify(info, null, 2)}\n`);
+  console.log(`wrote ${behaviourInfoPath('pendulum')} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 };
 
 await main();

@@ -11,7 +11,7 @@ const DATASETS_USAGE = `offrl datasets list                      datasets offrl 
 offrl datasets info <id|path> [--json]   size, dimensions, flags and returns of a dataset
                                          (a D4RL .hdf5 file, a Minari directory or id, or a built-in id)
 offrl datasets generate <id[:episodes]> [--seed S]
-                                         make a built-in dataset (e.g. pendulum-medium-v0:20) into
+                                         make a built-in dataset (e.g. hopper-medium-v0:20) into
                                          the cache ($OFFRL_CACHE, default ~/.cache/offrl) and print its path
 offrl datasets export <id|path> --format d4rl|minari --out PATH
                                          write a dataset as a D4RL file or a Minari directory`;
