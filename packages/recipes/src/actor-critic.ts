@@ -47,6 +47,7 @@ import {
 } from '@offrl/tensor';
 import { assertStochastic, type StochasticActorPart, type ValueSignals } from './actor-parts.js';
 import { carryOver } from './carry-over.js';
+import { repeatRows } from './repeat-rows.js';
 import type { Dimensions, Recipe, RecipeBatch, UpdateContext } from './recipe.js';
 
 /** CQL's conservative penalty on the critic (constraints' `conservativePenalty`). */
@@ -86,6 +87,8 @@ export interface ActorCriticConfig {
   readonly actorQ?: 'min' | 'mean' | undefined;
   /** Step the actor on updates with step % k = k − 1 only (RLPD: k = UTD). Default 1 (every update). */
   readonly actorEvery?: number | undefined;
+  /** The critic's initialisation (`qEnsemble`'s `init`): CQL's is CORL's orthogonal one. Default 'pytorch'. */
+  readonly criticInit?: 'pytorch' | 'orthogonal' | undefined;
 }
 
 export type ActorCriticState<P extends TensorTree> = {
@@ -131,6 +134,7 @@ export const actorCritic = <P extends TensorTree>(
     members: c.members,
     hiddenSizes: c.hiddenSizes,
     layerNorm: c.layerNorm,
+    init: c.criticInit ?? 'pytorch',
   });
   const criticOptimizer = adam({ learningRate: c.criticLearningRate });
   // CORL `cql.py` steps log α′ with the critic's learning rate.
@@ -194,8 +198,10 @@ export const actorCritic = <P extends TensorTree>(
         step: tf.scalar(0, 'int32'),
       };
     },
-    update: (state, batch, { key, step }) =>
+    update: (state, batch, { key, step, donate }) =>
       tf.tidy(() => {
+        // Optimisers and Polyak consume the caller's old state when it is donated (recipe.ts).
+        const donation = { donate: donate === true };
         const { observations, actions, rewards, nextObservations, terminals } = batch;
         const [actorKey, nextKey, currentKey, uniformKey, advantageKey] = splitKey(key, 5) as Key[] as [
           Key,
@@ -245,7 +251,7 @@ export const actorCritic = <P extends TensorTree>(
             );
           }
           penaltyInputs = {
-            observations: tf.tile(observations, [1 + 3 * k, 1]) as Tensor2D,
+            observations: repeatRows(observations, 1 + 3 * k),
             actions: tf.concat([
               actions,
               uniform(uniformKey, [k * batchSize, actionDim], -actionScale, actionScale),
@@ -341,7 +347,12 @@ export const actorCritic = <P extends TensorTree>(
           metrics = { ...criticStep.metrics };
           actorGrads = undefined as unknown as P;
         }
-        const criticNext = criticOptimizer.update(grads.critic, state.criticOptimizer, state.critic);
+        const criticNext = criticOptimizer.update(
+          grads.critic,
+          state.criticOptimizer,
+          state.critic,
+          donation,
+        );
         if (c.order === 'criticFirst' && actorSteps) {
           const signals = signalsFor(state, criticNext.params, batch, advantageKey);
           const actorStep = valueAndGrad((params: P) => {
@@ -352,7 +363,7 @@ export const actorCritic = <P extends TensorTree>(
           Object.assign(metrics, actorStep.metrics);
         }
         const actorNext = actorSteps
-          ? part.optimizer.update(actorGrads, state.actorOptimizer, state.actor)
+          ? part.optimizer.update(actorGrads, state.actorOptimizer, state.actor, donation)
           : { params: carryOver(state.actor), state: carryOver(state.actorOptimizer) };
         let lagrangeNext: TensorTree = {};
         if (lagrange) {
@@ -360,6 +371,7 @@ export const actorCritic = <P extends TensorTree>(
             { logMultiplier: grads.lagrange['logMultiplier'] as Tensor },
             state.lagrange['optimizer'] as AdamState,
             { logMultiplier: state.lagrange['logMultiplier'] as Tensor },
+            donation,
           );
           lagrangeNext = { logMultiplier: next.params.logMultiplier, optimizer: next.state };
         }
@@ -369,7 +381,7 @@ export const actorCritic = <P extends TensorTree>(
             actor: actorNext.params,
             actorOptimizer: actorNext.state,
             critic: criticNext.params,
-            criticTarget: polyak(state.criticTarget, criticNext.params, c.polyak),
+            criticTarget: polyak(state.criticTarget, criticNext.params, c.polyak, donation),
             criticOptimizer: criticNext.state,
             lagrange: lagrangeNext,
             step: tf.add(state.step, tf.scalar(1, 'int32')),
@@ -392,7 +404,7 @@ export const actorCritic = <P extends TensorTree>(
     if (c.maxQBackup > 0) {
       const q = critic.apply(
         targetParams,
-        tf.tile(nextObservations, [k, 1]),
+        repeatRows(nextObservations, k),
         tf.reshape(draws.actions, [k * batchSize, actionDim]),
       );
       return maxOverSamples(tf.reshape(ensembleMin(q), [k, batchSize]));

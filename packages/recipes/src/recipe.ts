@@ -34,6 +34,13 @@ export interface UpdateContext {
    * reading the device; where a recipe keeps its own `step` tensor in the state, the two agree.
    */
   readonly step: number;
+  /**
+   * The caller gives the old state up: it will only dispose it after the update (as the training loops
+   * do). The update may then consume the old state and write the new one into its buffers
+   * (`@offrl/tensor`'s `{ donate: true }`; the results are the same bits). Default false: the old state
+   * is only read.
+   */
+  readonly donate?: boolean;
 }
 
 /** A recipe bound to a task's dimensions and a configuration; it holds no state of its own. */

@@ -90,6 +90,8 @@ export const trainOffline = <S extends TensorTree>(
     const { state: next, metrics } = recipe.update(state, tensors, {
       key: foldIn(updateKey, step),
       step: step - 1,
+      // The loop disposes the old state right after: donate it (recipe.ts).
+      donate: true,
     });
     disposeTree(tensors as unknown as TensorTree);
     disposeTree(state);

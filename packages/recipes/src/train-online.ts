@@ -302,6 +302,8 @@ export const trainOnline = async <S extends TensorTree>(
           const { state: next, metrics } = recipe.update(state, tensors, {
             key: foldIn(updateKey, u),
             step: u,
+            // The loop disposes the old state right after: donate it (recipe.ts).
+            donate: true,
           });
           disposeTree(tensors as unknown as TensorTree);
           disposeTree(state);

@@ -45,7 +45,7 @@ const time = <S extends TensorTree>(recipe: Recipe<S>, warmup: number, samples: 
   let state = recipe.init(makeKey(0));
   let step = 0;
   const run = () => {
-    const { state: next, metrics } = recipe.update(state, batch, { key: makeKey(step), step });
+    const { state: next, metrics } = recipe.update(state, batch, { key: makeKey(step), step, donate: true });
     for (const metric of Object.values(metrics)) metric.dispose();
     disposeTree(state);
     state = next;

@@ -10,16 +10,19 @@
  * with λ = 0 for Adam and λ = the decoupled weight decay for AdamW; lr is taken at t − 1 (the schedule's
  * step). The last line is computed as p·(1 − lr·λ) − s·m_t/(√v_t + ε̂) with the scalars
  * s = lr·√(1 − β2^t)/(1 − β1^t) and ε̂ = ε·√(1 − β2^t), which is the same expression with the scalar
- * work moved out of the per-leaf loop. On cpu and wasm each leaf is one fused kernel call (kernels.ts);
- * elsewhere it is 12 elementwise ops (13 with decay), against 14 plus three assigns in `tf.train.adam`.
+ * work moved out of the per-leaf loop. On cpu and wasm the scalars are computed once per update on the
+ * host in float64 and each leaf is one fused kernel call (kernels.ts), in place when the caller donates
+ * the old state and the backend allows it; elsewhere they are scalar tensors (the step is never read
+ * back from a device) and each leaf is 12 elementwise ops (13 with decay), against 14 plus three
+ * assigns in `tf.train.adam`.
  *
  * The state is a tensor tree, `{ step: int32 scalar, mu: moments like params, nu: likewise }` (optax's
  * names), so it is saved and loaded like parameters.
  */
 import { type Tensor, tf } from '../tf.js';
 import type { TensorTree } from '../tree.js';
-import { fusedAdamLeaf } from './kernels.js';
-import { alignLeaves, type Optimizer, treeFromLeaves } from './optimizer.js';
+import { fusedAdamLeaf, fusedKernelsApply, inPlaceWritesSafe } from './kernels.js';
+import { alignLeaves, type Optimizer, type OptimizerStep, treeFromLeaves } from './optimizer.js';
 import { type LearningRate, learningRateAt } from './schedule.js';
 
 export type AdamState = {
@@ -72,6 +75,84 @@ const makeAdam = (options: AdamWOptions, weightDecay: number, name: string): Opt
   if (typeof learningRate === 'number')
     checkRange(`${name}: learningRate`, learningRate, 0, Number.POSITIVE_INFINITY);
 
+  /** The fused form: scalars on the host in float64, then one kernel per leaf (kernels.ts). */
+  const fusedUpdate = (
+    paths: readonly string[],
+    [ps, gs, mus, nus]: readonly Tensor[][],
+    step: Tensor,
+    donate: boolean,
+  ) => {
+    // On cpu and wasm reading the step is a memory read, not a device sync.
+    const done = step.dataSync()[0]!;
+    const t = done + 1;
+    const lr = typeof learningRate === 'number' ? learningRate : learningRate.at(done);
+    const sqrtBc2 = Math.sqrt(-Math.expm1(t * Math.log(beta2)));
+    const base = {
+      beta1,
+      beta2,
+      stepSize: (lr * sqrtBc2) / -Math.expm1(t * Math.log(beta1)),
+      epsHat: epsilon * sqrtBc2,
+    };
+    const inPlace = donate && inPlaceWritesSafe();
+    const leaves = paths.map((path, i) => {
+      const decays = weightDecay > 0 && (decayMask === undefined || decayMask(path));
+      const scalars = { ...base, decay: decays ? 1 - lr * weightDecay : 1 };
+      return fusedAdamLeaf({ param: ps![i]!, grad: gs![i]!, mu: mus![i]!, nu: nus![i]! }, scalars, inPlace);
+    });
+    return {
+      params: treeFromLeaves(
+        paths,
+        leaves.map((leaf) => leaf.param),
+      ),
+      state: {
+        step: tf.scalar(t, step.dtype),
+        mu: treeFromLeaves(
+          paths,
+          leaves.map((leaf) => leaf.mu),
+        ),
+        nu: treeFromLeaves(
+          paths,
+          leaves.map((leaf) => leaf.nu),
+        ),
+      },
+    };
+  };
+  /** The op-by-op form, on scalar tensors (no read of the step). */
+  const opByOpUpdate = (paths: readonly string[], [ps, gs, mus, nus]: readonly Tensor[][], step: Tensor) =>
+    tf.tidy(() => {
+      const next = tf.add(step, tf.scalar(1, step.dtype));
+      const t = tf.cast(next, 'float32');
+      const lr = learningRateAt(learningRate, step);
+      // 1 − β^t as −expm1(t·ln β): in float32, 1 − 0.999 loses 1e-5 of relative precision; this keeps ~1e-7
+      // (PyTorch computes the corrections in double).
+      const bc1 = tf.neg(tf.expm1(tf.mul(t, Math.log(beta1))));
+      const sqrtBc2 = tf.sqrt(tf.neg(tf.expm1(tf.mul(t, Math.log(beta2)))));
+      const stepSize = tf.div(tf.mul(lr, sqrtBc2), bc1);
+      const epsHat = tf.mul(epsilon, sqrtBc2);
+      const oneMinusBeta1 = tf.scalar(1 - beta1);
+      const beta2T = tf.scalar(beta2);
+      const oneMinusBeta2 = tf.scalar(1 - beta2);
+      const decay = weightDecay > 0 ? tf.sub(1, tf.mul(lr, weightDecay)) : undefined;
+      const newParams: Tensor[] = [];
+      const newMu: Tensor[] = [];
+      const newNu: Tensor[] = [];
+      for (const [i, path] of paths.entries()) {
+        const p = ps![i]!;
+        const g = gs![i]!;
+        const decays = decay !== undefined && (decayMask === undefined || decayMask(path));
+        const m = tf.add(mus![i]!, tf.mul(tf.sub(g, mus![i]!), oneMinusBeta1));
+        const v = tf.add(tf.mul(nus![i]!, beta2T), tf.mul(tf.square(g), oneMinusBeta2));
+        const direction = tf.div(m, tf.add(tf.sqrt(v), epsHat));
+        const decayed = decays ? tf.mul(p, decay!) : p;
+        newParams.push(tf.sub(decayed, tf.mul(direction, stepSize)));
+        newMu.push(m);
+        newNu.push(v);
+      }
+      return {
+        params: treeFromLeaves(paths, newParams),
+        state: { step: next, mu: treeFromLeaves(paths, newMu), nu: treeFromLeaves(paths, newNu) },
+      };
+    });
   return {
     init: (params) =>
       tf.tidy(() => {
@@ -84,71 +165,21 @@ const makeAdam = (options: AdamWOptions, weightDecay: number, name: string): Opt
         };
         return { step: tf.scalar(0, 'int32'), mu: zeros(params), nu: zeros(params) };
       }),
-
-    update: (grads, state, params) =>
-      tf.tidy(() => {
-        const { paths, columns } = alignLeaves(
-          [params, grads, state.mu, state.nu],
-          ['params', 'grads', 'state.mu', 'state.nu'],
-          `${name}.update`,
-        );
-        const [ps, gs, mus, nus] = columns as [Tensor[], Tensor[], Tensor[], Tensor[]];
-
-        // Scalars shared by all leaves.
-        const step = tf.add(state.step, tf.scalar(1, state.step.dtype));
-        const t = tf.cast(step, 'float32');
-        const lr = learningRateAt(learningRate, state.step);
-        // 1 − β^t as −expm1(t·ln β): in float32, 1 − 0.999 loses 1e-5 of relative precision; this keeps ~1e-7
-        // (PyTorch computes the corrections in double).
-        const bc1 = tf.neg(tf.expm1(tf.mul(t, Math.log(beta1))));
-        const sqrtBc2 = tf.sqrt(tf.neg(tf.expm1(tf.mul(t, Math.log(beta2)))));
-        const stepSize = tf.div(tf.mul(lr, sqrtBc2), bc1);
-        const epsHat = tf.mul(epsilon, sqrtBc2);
-        const oneMinusBeta1 = tf.scalar(1 - beta1);
-        const beta2T = tf.scalar(beta2);
-        const oneMinusBeta2 = tf.scalar(1 - beta2);
-        const decay = weightDecay > 0 ? tf.sub(1, tf.mul(lr, weightDecay)) : undefined;
-
-        const one = tf.scalar(1);
-        const scalarsWithDecay = fused ? tf.stack([stepSize, epsHat, decay ?? one]) : undefined;
-        const scalarsNoDecay =
-          fused && decay !== undefined ? tf.stack([stepSize, epsHat, one]) : scalarsWithDecay;
-
-        const newParams: Tensor[] = [];
-        const newMu: Tensor[] = [];
-        const newNu: Tensor[] = [];
-        for (const [i, path] of paths.entries()) {
-          const p = ps[i]!;
-          const g = gs[i]!;
-          const decays = decay !== undefined && (decayMask === undefined || decayMask(path));
-          const leaf =
-            scalarsWithDecay === undefined
-              ? undefined
-              : fusedAdamLeaf(
-                  { param: p, grad: g, mu: mus[i]!, nu: nus[i]! },
-                  decays ? scalarsWithDecay : scalarsNoDecay!,
-                  beta1,
-                  beta2,
-                );
-          if (leaf !== undefined) {
-            newParams.push(leaf.param);
-            newMu.push(leaf.mu);
-            newNu.push(leaf.nu);
-            continue;
-          }
-          const m = tf.add(mus[i]!, tf.mul(tf.sub(g, mus[i]!), oneMinusBeta1));
-          const v = tf.add(tf.mul(nus[i]!, beta2T), tf.mul(tf.square(g), oneMinusBeta2));
-          const direction = tf.div(m, tf.add(tf.sqrt(v), epsHat));
-          const decayed = decays ? tf.mul(p, decay!) : p;
-          newParams.push(tf.sub(decayed, tf.mul(direction, stepSize)));
-          newMu.push(m);
-          newNu.push(v);
-        }
-        return {
-          params: treeFromLeaves<typeof params>(paths, newParams),
-          state: { step, mu: treeFromLeaves(paths, newMu), nu: treeFromLeaves(paths, newNu) },
-        };
-      }),
+    update: (grads, state, params, options = {}) => {
+      const { paths, columns } = alignLeaves(
+        [params, grads, state.mu, state.nu],
+        ['params', 'grads', 'state.mu', 'state.nu'],
+        `${name}.update`,
+      );
+      const donate = options.donate === true;
+      const next =
+        fused && fusedKernelsApply(columns.flat())
+          ? fusedUpdate(paths, columns, state.step, donate)
+          : opByOpUpdate(paths, columns, state.step);
+      if (donate)
+        for (const tensor of [state.step, columns[0]!, columns[2]!, columns[3]!].flat()) tensor.dispose();
+      return next as OptimizerStep<typeof params, AdamState>;
+    },
   };
 };
 

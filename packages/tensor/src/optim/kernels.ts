@@ -2,8 +2,20 @@
  * Fused elementwise kernels for the optimiser hot path on the cpu and wasm backends: one JavaScript loop
  * per parameter leaf computes the new parameter and moments together, instead of a dozen tfjs ops that
  * each allocate an intermediate tensor and pass over memory. On wasm the loop reads and writes the wasm
- * heap directly (no copies). The outputs are always new tensors; nothing is written in place (XNNPACK
- * caches packed weights by tensor id, `shared/reference/performance.md` §9).
+ * heap directly (no copies).
+ *
+ * In-place writes (buffer donation, as JAX's `donate_argnums`): when the caller donates the old state
+ * (`{ donate: true }`), an output reuses the buffer of the input it replaces, provided that
+ *  - the input's buffer has no other reference (backend refCount 1: no clone, reshape or saved copy of
+ *    it is alive), so nothing else can observe the write, and
+ *  - the backend is wasm with accelerated matMul kernels (src/accel: onnxruntime or offrl's wasm GEMM,
+ *    which read the operands afresh on every call). Stock XNNPACK caches its packed fully-connected
+ *    operator per weight buffer id (`shared/reference/performance.md` §9), so a kernel overwritten in
+ *    place would be multiplied with its stale packed copy. On cpu, a contiguous `Slice` is a view
+ *    (subarray) of its source under a new buffer id, invisible to the refCount, so cpu never writes in
+ *    place either.
+ * Everywhere else the outputs are fresh buffers. Each loop reads an element before writing it, so both
+ * forms give the same bits.
  *
  * The arithmetic runs in float64 and is rounded to float32 once per stored value, so it is at least as
  * accurate as the op-by-op form, and it is identical on cpu and wasm.
@@ -12,6 +24,7 @@
  * touches); other backends (tensorflow, webgl) use the op-by-op form.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { weightsMayBeMutatedInPlace } from '../accel/matmul-kernels.js';
 import { type Tensor, tf } from '../tf.js';
 
 type Loop = (
@@ -24,7 +37,8 @@ interface ElementwiseKernel {
   readonly name: string;
   /** Input names; the first gives the output shape. */
   readonly inputs: readonly string[];
-  readonly outputs: number;
+  /** For each output, the index of the input whose buffer it may take over when donated. */
+  readonly replaces: readonly number[];
   readonly loop: Loop;
 }
 
@@ -34,6 +48,12 @@ interface CpuBackendLike {
 }
 
 const FUSED_BACKENDS = ['cpu', 'wasm'] as const;
+
+/**
+ * Whether a donated buffer may be overwritten on the current backend: wasm, while its matMul kernels
+ * keep no packed copies of weights (accel's `weightsMayBeMutatedInPlace`; see the file comment for cpu).
+ */
+export const inPlaceWritesSafe = (): boolean => tf.getBackend() === 'wasm' && weightsMayBeMutatedInPlace();
 
 const kernelFunc =
   (kernel: ElementwiseKernel, backendName: (typeof FUSED_BACKENDS)[number]): tf.KernelFunc =>
@@ -45,19 +65,26 @@ const kernelFunc =
     if (backendName === 'cpu') {
       const cpu = backend as unknown as CpuBackendLike;
       const ins = infos.map((info) => cpu.readSync(info.dataId) as Float32Array);
-      const outs = Array.from({ length: kernel.outputs }, () => new Float32Array(size));
+      const outs = kernel.replaces.map(() => new Float32Array(size));
       kernel.loop(ins, outs, numbers);
       const outInfos = outs.map((values) => cpu.makeTensorInfo(shape, 'float32', values));
-      return kernel.outputs === 1 ? outInfos[0]! : outInfos;
+      return outInfos.length === 1 ? outInfos[0]! : outInfos;
     }
     const wasm = backend as BackendWasm;
     // Allocate first: growing the heap detaches views taken earlier.
-    const outInfos = Array.from({ length: kernel.outputs }, () => wasm.makeOutput(shape, 'float32'));
+    const outInfos = kernel.replaces.map((index): tf.TensorInfo => {
+      const source = infos[index]!;
+      if (numbers['inPlace'] !== 1 || wasm.refCount(source.dataId) !== 1)
+        return wasm.makeOutput(shape, 'float32');
+      // The output shares the donated buffer; the caller then disposes the donated tensor.
+      wasm.incRef(source.dataId);
+      return { dataId: source.dataId, shape, dtype: 'float32' };
+    });
     const ins = infos.map((info) => wasm.typedArrayFromHeap(info) as Float32Array);
     const outs = outInfos.map((info) => wasm.typedArrayFromHeap(info) as Float32Array);
     kernel.loop(ins, outs, numbers);
     // The engine hands a one-element array back as an array: return a lone output bare.
-    return kernel.outputs === 1 ? outInfos[0]! : outInfos;
+    return outInfos.length === 1 ? outInfos[0]! : outInfos;
   };
 
 /** Whether the current backend runs fused kernels (registering them on first call). */
@@ -75,20 +102,15 @@ const fusedBackend = (kernel: ElementwiseKernel): boolean => {
   return true;
 };
 
-const allFloat32 = (tensors: readonly Tensor[]): boolean => tensors.every((t) => t.dtype === 'float32');
-
 /**
- * Adam/AdamW for one leaf; `scalars` = [s, ε̂, decay] (see adam.ts):
+ * Adam/AdamW for one leaf, with the scalars of adam.ts (s, ε̂, decay) as attributes:
  *   m' = m + (1 − β1)(g − m);  v' = β2·v + (1 − β2)·g²;  p' = p·decay − s·m'/(√v' + ε̂).
  */
 const ADAM: ElementwiseKernel = {
   name: 'OffrlAdamUpdate',
-  inputs: ['param', 'grad', 'mu', 'nu', 'scalars'],
-  outputs: 3,
-  loop: ([p, g, m, v, scalars], [pOut, mOut, vOut], { beta1, beta2 }) => {
-    const stepSize = scalars![0]!;
-    const epsHat = scalars![1]!;
-    const decay = scalars![2]!;
+  inputs: ['param', 'grad', 'mu', 'nu'],
+  replaces: [0, 2, 3],
+  loop: ([p, g, m, v], [pOut, mOut, vOut], { beta1, beta2, stepSize, epsHat, decay }) => {
     const oneMinusBeta1 = 1 - beta1!;
     const oneMinusBeta2 = 1 - beta2!;
     for (let i = 0; i < p!.length; i++) {
@@ -97,7 +119,7 @@ const ADAM: ElementwiseKernel = {
       const vi = beta2! * v![i]! + oneMinusBeta2 * gi * gi;
       mOut![i] = mi;
       vOut![i] = vi;
-      pOut![i] = p![i]! * decay - (stepSize * mi) / (Math.sqrt(vi) + epsHat);
+      pOut![i] = p![i]! * decay! - (stepSize! * mi) / (Math.sqrt(vi) + epsHat!);
     }
   },
 };
@@ -106,11 +128,24 @@ const ADAM: ElementwiseKernel = {
 const POLYAK: ElementwiseKernel = {
   name: 'OffrlPolyakUpdate',
   inputs: ['target', 'online'],
-  outputs: 1,
+  replaces: [0],
   loop: ([t, o], [out], { tau }) => {
     for (let i = 0; i < t!.length; i++) out![i] = t![i]! + tau! * (o![i]! - t![i]!);
   },
 };
+
+/** Whether the fused kernels run here for these tensors (float32 on cpu or wasm). */
+export const fusedKernelsApply = (tensors: readonly Tensor[]): boolean =>
+  tensors.every((t) => t.dtype === 'float32') && FUSED_BACKENDS.some((name) => name === tf.getBackend());
+
+/** The per-update scalars of adam.ts, computed once per update on the host. */
+export interface AdamScalars {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly stepSize: number;
+  readonly epsHat: number;
+  readonly decay: number;
+}
 
 export interface AdamLeafUpdate {
   readonly param: Tensor;
@@ -119,27 +154,28 @@ export interface AdamLeafUpdate {
 }
 
 /**
- * The fused Adam update of one leaf, or undefined where the backend or dtypes have no fused kernel.
- * `scalars` is a float32 [3] tensor [s, ε̂, decay].
+ * The fused Adam update of one leaf (call only where `fusedKernelsApply` holds). With `inPlace`, the
+ * outputs may take over the buffers of param, mu and nu (see the file comment); the caller disposes
+ * those tensors afterwards either way.
  */
 export const fusedAdamLeaf = (
   leaf: { param: Tensor; grad: Tensor; mu: Tensor; nu: Tensor },
-  scalars: Tensor,
-  beta1: number,
-  beta2: number,
-): AdamLeafUpdate | undefined => {
-  if (!allFloat32([leaf.param, leaf.grad, leaf.mu, leaf.nu, scalars]) || !fusedBackend(ADAM))
-    return undefined;
+  scalars: AdamScalars,
+  inPlace: boolean,
+): AdamLeafUpdate => {
+  fusedBackend(ADAM);
+  const attrs = { ...scalars, inPlace: inPlace ? 1 : 0 };
   const [param, mu, nu] = tf
     .engine()
-    .runKernel(ADAM.name, { ...leaf, scalars }, { beta1, beta2 } as unknown as tf.NamedAttrMap) as Tensor[];
+    .runKernel(ADAM.name, leaf, attrs as unknown as tf.NamedAttrMap) as Tensor[];
   return { param: param!, mu: mu!, nu: nu! };
 };
 
-/** The fused Polyak update of one leaf, or undefined where the backend or dtypes have no fused kernel. */
-export const fusedPolyakLeaf = (target: Tensor, online: Tensor, tau: number): Tensor | undefined => {
-  if (!allFloat32([target, online]) || !fusedBackend(POLYAK)) return undefined;
+/** The fused Polyak update of one leaf (call only where `fusedKernelsApply` holds); `inPlace` as above. */
+export const fusedPolyakLeaf = (target: Tensor, online: Tensor, tau: number, inPlace: boolean): Tensor => {
+  fusedBackend(POLYAK);
+  const attrs = { tau, inPlace: inPlace ? 1 : 0 };
   return tf
     .engine()
-    .runKernel(POLYAK.name, { target, online }, { tau } as unknown as tf.NamedAttrMap) as Tensor;
+    .runKernel(POLYAK.name, { target, online }, attrs as unknown as tf.NamedAttrMap) as Tensor;
 };

@@ -6,10 +6,14 @@
  *   { params: params1, state: state1 } = opt.update(grads, state0, params0)
  *
  * Unlike optax, `update` returns the new parameters rather than additive updates: it saves one
- * elementwise op per leaf and one tree of temporaries per step. Every returned leaf is a fresh tensor
+ * elementwise op per leaf and one tree of temporaries per step. Every returned leaf is a new tensor
  * (never an input), so the caller disposes the old `params`, `state` and `grads` trees afterwards.
- * No update writes into an existing tensor: in-place writes are unsafe on wasm, whose XNNPACK operators
- * cache packed weights by tensor id (`shared/reference/performance.md` §9).
+ *
+ * By default nothing is written into an existing tensor. A caller that owns the old `params` and
+ * `state` and will not read them again may donate them (`{ donate: true }`, JAX's buffer donation):
+ * the update then consumes them, disposing every donated leaf, and where it is safe (kernels.ts) writes
+ * the new values into their buffers instead of allocating. The results are the same bits either way;
+ * reading a donated tensor afterwards throws (it is disposed), and disposing it again is a no-op.
  */
 import { type Tensor, tf } from '../tf.js';
 import { flattenTree, type TensorTree, unflattenTree } from '../tree.js';
@@ -19,11 +23,19 @@ export type OptimizerStep<P extends TensorTree, S extends TensorTree> = {
   readonly state: S;
 };
 
+export interface UpdateOptions {
+  /**
+   * The caller gives up `params` and `state`: the update disposes them and may reuse their buffers.
+   * Default false (both are only read). `grads` are never donated.
+   */
+  readonly donate?: boolean;
+}
+
 export interface Optimizer<S extends TensorTree = TensorTree> {
   /** Fresh state for `params` (new tensors; `params` is only read). */
   init(params: TensorTree): S;
-  /** One step: new parameters and state. Inputs are not disposed. */
-  update<P extends TensorTree>(grads: P, state: S, params: P): OptimizerStep<P, S>;
+  /** One step: new parameters and state. Inputs are not disposed unless donated. */
+  update<P extends TensorTree>(grads: P, state: S, params: P, options?: UpdateOptions): OptimizerStep<P, S>;
 }
 
 /**
@@ -43,10 +55,10 @@ export const chain = <S extends TensorTree>(
   const transforms = parts.slice(0, -1) as GradientTransform[];
   return {
     init: (params) => optimizer.init(params),
-    update: (grads, state, params) =>
+    update: (grads, state, params, options) =>
       tf.tidy(() => {
         const transformed = transforms.reduce((g, transform) => transform(g), grads as TensorTree);
-        return optimizer.update(transformed as typeof grads, state, params);
+        return optimizer.update(transformed as typeof grads, state, params, options);
       }),
   };
 };
