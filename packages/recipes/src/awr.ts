@@ -19,7 +19,6 @@ import {
   type Tensor,
   type TensorTree,
   tf,
-  valueAndGrad,
 } from '@offrl/tensor';
 import {
   type ActorPart,
@@ -27,6 +26,7 @@ import {
   advantageWeightedActor,
   assertNoQNeeded,
 } from './actor-parts.js';
+import { jointActorStep } from './joint-actor-step.js';
 import type { Dimensions, Recipe } from './recipe.js';
 
 /** d3rlpy's `AWR` defaults (v0.x `algos/awr.py`), where they apply to a fixed dataset. */
@@ -99,25 +99,27 @@ export const awr = <P extends TensorTree = GaussianPolicyParams>(
           actions,
           advantage: tf.sub(mcReturns, value.apply(state.value, observations)) as typeof mcReturns,
         };
-        const joint = valueAndGrad(
-          (params: { actor: P; value: MlpParams }) => {
-            const actorResult = part.loss(params.actor, signals, { key, step });
-            const v = value.apply(params.value, observations);
-            const valueLoss = tf.mean(tf.square(tf.sub(v, mcReturns))) as Scalar;
-            return {
-              loss: tf.add(actorResult.loss, valueLoss) as Scalar,
-              metrics: {
-                ...actorResult.metrics,
-                'actor/loss': actorResult.loss,
-                'value/loss': valueLoss,
-                'value/v': tf.mean(v) as Scalar,
-              },
-            };
+        const joint = jointActorStep(
+          part,
+          { params: state.actor, optimizerState: state.actorOptimizer },
+          signals,
+          { key, step },
+          {
+            params: state.value,
+            optimizer: valueOptimizer,
+            optimizerState: state.valueOptimizer,
+            loss: (params: MlpParams) => {
+              const v = value.apply(params, observations);
+              const valueLoss = tf.mean(tf.square(tf.sub(v, mcReturns))) as Scalar;
+              return {
+                loss: valueLoss,
+                metrics: { 'value/loss': valueLoss, 'value/v': tf.mean(v) as Scalar },
+              };
+            },
           },
-          { actor: state.actor, value: state.value },
         );
-        const actorNext = part.optimizer.update(joint.grads.actor, state.actorOptimizer, state.actor);
-        const valueNext = valueOptimizer.update(joint.grads.value, state.valueOptimizer, state.value);
+        const actorNext = joint.actor;
+        const valueNext = joint.learner;
         return {
           state: {
             actor: actorNext.params,

@@ -46,6 +46,7 @@ import {
 } from '@offrl/tensor';
 import { type ActorPart, advantageWeightedActor, isStochastic, type ValueSignals } from './actor-parts.js';
 import { carryOver } from './carry-over.js';
+import { jointActorStep } from './joint-actor-step.js';
 import {
   normaliseInput,
   type PreparingRecipe,
@@ -186,29 +187,27 @@ export const iql = <P extends TensorTree = GaussianPolicyParams>(
         };
         const nextValues = value.apply(valueNext.params, nextObservations);
         const target = tdTarget({ rewards, terminals, nextValues }, c.discount);
-        const jointStep = valueAndGrad(
-          (params: { actor: P; critic: MlpParams }) => {
-            const actorResult = part.loss(params.actor, signals, { key, step });
-            const q = critic.apply(params.critic, observations, actions);
-            const criticLoss = tdRegressionLoss(q, target);
-            return {
-              loss: tf.add(actorResult.loss, criticLoss) as Scalar,
-              metrics: {
-                ...actorResult.metrics,
-                'actor/loss': actorResult.loss,
-                'critic/loss': criticLoss,
-                'critic/q': tf.mean(q) as Scalar,
-              },
-            };
+        const jointStep = jointActorStep(
+          part,
+          { params: state.actor, optimizerState: state.actorOptimizer },
+          signals,
+          { key, step },
+          {
+            params: state.critic,
+            optimizer: criticOptimizer,
+            optimizerState: state.criticOptimizer,
+            loss: (params: MlpParams) => {
+              const q = critic.apply(params, observations, actions);
+              const criticLoss = tdRegressionLoss(q, target);
+              return {
+                loss: criticLoss,
+                metrics: { 'critic/loss': criticLoss, 'critic/q': tf.mean(q) as Scalar },
+              };
+            },
           },
-          { actor: state.actor, critic: state.critic },
         );
-        const actorNext = part.optimizer.update(jointStep.grads.actor, state.actorOptimizer, state.actor);
-        const criticNext = criticOptimizer.update(
-          jointStep.grads.critic,
-          state.criticOptimizer,
-          state.critic,
-        );
+        const actorNext = jointStep.actor;
+        const criticNext = jointStep.learner;
         return {
           state: {
             actor: actorNext.params,
