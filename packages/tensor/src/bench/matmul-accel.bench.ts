@@ -1,19 +1,22 @@
 /**
  * `tensor.matmul-accel.*`: the wasm backend with its stock matMul kernels (XNNPACK) against the same
- * backend with `BatchMatMul`/`_FusedMatMul` on onnxruntime-node (src/accel), one and two ORT threads.
- * All variants run in one process and are interleaved round by round (the machine is shared and
- * drifts), and every record carries `provider` (stock-wasm | ort) and `ratio` = stock / this.
+ * backend with `BatchMatMul`/`_FusedMatMul` on each engine of src/accel: onnxruntime-node on one and two
+ * ORT threads, and offrl's wasm GEMM in its relaxed-SIMD and SIMD-128 builds. All variants run in one
+ * process and are interleaved round by round (the machine is shared and drifts), and every record
+ * carries `provider` (stock-wasm | ort | wasm), `threads` or `simd`, and `ratio` = stock / this.
  *
- * - `tensor.matmul-accel.gemm`: GFLOP/s of one 256×256×256 product, plain (NN), xᵀ·dz (TN), dz·Wᵀ (NT).
+ * - `tensor.matmul-accel.gemm`: GFLOP/s of one m×k·k×n product, plain (NN), xᵀ·dz (TN), dz·Wᵀ (NT), for
+ *   256×256×256, a first layer's 256×23×256 and a small 64×64×64.
  * - `tensor.matmul-accel.mlp-update`: the `tensor.mlp-update` step (23-256-256-1, batch 256, Adam), ms.
  * - `tensor.matmul-accel.iql-update`: an IQL-shaped step (performance.md §5): twin Q (23-256-256-1) with
  *   Polyak targets, V (17-256-256-1), Gaussian actor (17-256-256-6, tanh mean, state-independent log
  *   std), batch 256, expectile 0.7, β = 3, γ = 0.99, one tape for the three losses, Adam 3e-4, ms.
  */
 
-import type { GemmEngine } from '../accel/gemm-engine.js';
+import type { GemmEngineLoad } from '../accel/gemm-engine.js';
 import { installAcceleratedMatMul, uninstallAcceleratedMatMul } from '../accel/matmul-kernels.js';
 import { loadOrtGemm } from '../accel/ort-gemm.js';
+import { loadWasmGemm } from '../accel/wasm-gemm.js';
 import { initBackend } from '../backend.js';
 import { valueAndGrad } from '../grad.js';
 import { type MlpParams, mlp } from '../nn/mlp.js';
@@ -31,7 +34,7 @@ const median = (values: readonly number[]): number => {
 
 interface Provider {
   readonly label: string;
-  readonly record: { provider: 'stock-wasm' | 'ort'; threads?: number };
+  readonly record: { provider: 'stock-wasm' | 'ort' | 'wasm'; threads?: number; simd?: string };
   readonly use: () => void;
 }
 
@@ -62,12 +65,12 @@ const interleave = (
   return new Map([...times].map(([label, values]) => [label, median(values)]));
 };
 
-const gemmWorkload = (transposeA: boolean, transposeB: boolean) => () => {
-  const a = tf.randomNormal([256, 256], 0, 1, 'float32', 1);
+const gemmWorkload = (m: number, k: number, n: number, transposeA: boolean, transposeB: boolean) => () => {
+  const a = tf.randomNormal(transposeA ? [k, m] : [m, k], 0, 1, 'float32', 1);
   // A fresh weight tensor each call, as in training (XNNPACK re-packs weights per tensor id).
   return {
     run: () => {
-      const b = tf.randomNormal([256, 256], 0, 1, 'float32', 2);
+      const b = tf.randomNormal(transposeB ? [n, k] : [k, n], 0, 1, 'float32', 2);
       const start = performance.now();
       const y = tf.matMul(a, b, transposeA, transposeB);
       y.dataSync();
@@ -148,23 +151,28 @@ const iqlWorkload = () => {
 };
 
 const main = async () => {
-  const report = await initBackend({ backend: 'wasm', quiet: true, native: false });
+  const report = await initBackend({ backend: 'wasm', quiet: true, matmul: 'stock' });
   const providers: Provider[] = [
     { label: 'stock-wasm', record: { provider: 'stock-wasm' }, use: uninstallAcceleratedMatMul },
   ];
-  const engines: GemmEngine[] = [];
-  for (const threads of [1, 2]) {
-    const load = loadOrtGemm(threads);
+  const engines: [string, Provider['record'], GemmEngineLoad][] = [
+    ...[1, 2].map((threads): [string, Provider['record'], GemmEngineLoad] => [
+      `ort-${threads}`,
+      { provider: 'ort', threads },
+      loadOrtGemm(threads),
+    ]),
+    ...(['relaxed-simd', 'simd128'] as const).map((simd): [string, Provider['record'], GemmEngineLoad] => [
+      `wasm-${simd}`,
+      { provider: 'wasm', simd },
+      loadWasmGemm({ simd }),
+    ]),
+  ];
+  for (const [label, record, load] of engines) {
     if ('problem' in load) {
-      console.error(`matmul-accel bench: ort (${threads} threads) unavailable: ${load.problem}`);
+      console.error(`matmul-accel bench: ${label} unavailable: ${load.problem}`);
       continue;
     }
-    engines.push(load.engine);
-    providers.push({
-      label: `ort-${threads}`,
-      record: { provider: 'ort', threads },
-      use: () => installAcceleratedMatMul(load.engine),
-    });
+    providers.push({ label, record, use: () => installAcceleratedMatMul(load.engine) });
   }
   const emit = (
     name: string,
@@ -189,20 +197,25 @@ const main = async () => {
       );
     }
   };
-  const flops = 2 * 256 ** 3;
-  for (const [shape, ta, tb] of [
-    ['NN', false, false],
-    ['TN', true, false],
-    ['NT', false, true],
+  for (const [m, k, n] of [
+    [256, 256, 256],
+    [256, 23, 256],
+    [64, 64, 64],
   ] as const) {
-    const medians = interleave(providers, gemmWorkload(ta, tb), 5, 5, 20);
-    emit(
-      'tensor.matmul-accel.gemm',
-      'GFLOP/s',
-      medians,
-      { shape: `256x256x256 ${shape}` },
-      (ms) => flops / ms / 1e6,
-    );
+    for (const [shape, ta, tb] of [
+      ['NN', false, false],
+      ['TN', true, false],
+      ['NT', false, true],
+    ] as const) {
+      const medians = interleave(providers, gemmWorkload(m, k, n, ta, tb), 5, 5, 20);
+      emit(
+        'tensor.matmul-accel.gemm',
+        'GFLOP/s',
+        medians,
+        { shape: `${m}x${k}x${n} ${shape}` },
+        (ms) => (2 * m * k * n) / ms / 1e6,
+      );
+    }
   }
   emit('tensor.matmul-accel.mlp-update', 'ms', interleave(providers, mlpUpdate(), 20, 10, 20), {
     batch: 256,
