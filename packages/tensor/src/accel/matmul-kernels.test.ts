@@ -99,7 +99,7 @@ const operands = (batchA: number[], batchB: number[], m: number, k: number, n: n
     })),
   );
 
-// 1×k, k×1, sizes off the 4/8/16-lane vector widths, square 256, and batched layouts.
+// 1×k, k×1, sizes off the 4/8/16-lane vector widths, square 256, beyond the cache blocks, batched.
 const SHAPES: Case[] = [
   ...operands([], [], 1, 37, 5),
   ...operands([], [], 19, 1, 23),
@@ -107,6 +107,8 @@ const SHAPES: Case[] = [
   ...operands([], [], 1, 1, 1),
   ...operands([], [], 17, 33, 65),
   ...operands([], [], 256, 256, 256),
+  // Past the wasm GEMM's blocks (k by 256, n by 512): partial sums accumulate across k blocks.
+  ...operands([], [], 9, 600, 517),
   ...operands([3], [3], 5, 7, 9),
   ...operands([2, 3], [3], 4, 6, 5),
   ...operands([4], [], 6, 3, 2),
