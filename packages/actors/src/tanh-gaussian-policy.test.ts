@@ -12,6 +12,35 @@ describe('tanhGaussianPolicy', () => {
     expect(Array.from(policy.apply(zeroed, tf.zeros([1, 2])).dataSync())).toEqual([0]);
   });
 
+  it('adds the log-σ offset before the density (CORL CQL’s −1)', () => {
+    const policy = tanhGaussianPolicy({
+      observationDim: 2,
+      actionDim: 1,
+      hiddenSizes: [4],
+      logStdOffset: -1,
+    });
+    // zero parameters: μ = 0, log σ = −1. At a = 0: log N(0; 0, e⁻¹) = −½ log 2π + 1
+    const zeroed = mapTree(policy.init(makeKey(0)), (t) => tf.zerosLike(t));
+    const logProb = policy.logProb(zeroed, tf.zeros([1, 2]), tf.zeros([1, 1])).dataSync()[0]!;
+    expect(logProb).toBeCloseTo(-0.5 * Math.log(2 * Math.PI) + 1, 5);
+  });
+
+  it('starts its output layer within Xavier’s bound ×10⁻² with zero bias when asked (CORL)', () => {
+    const spec = { observationDim: 3, actionDim: 2, hiddenSizes: [16] };
+    const small = tanhGaussianPolicy({ ...spec, outputInit: 'small' }).init(makeKey(7));
+    const kernel = Array.from(small['output']!['kernel']!.dataSync());
+    // kernel [16, 4]: U(±0.01·√(6/20)) = U(±0.005477)
+    const largest = Math.max(...kernel.map(Math.abs));
+    expect(largest).toBeLessThanOrEqual(0.01 * Math.sqrt(6 / 20));
+    expect(largest).toBeGreaterThan(0.004);
+    expect(Array.from(small['output']!['bias']!.dataSync())).toEqual([0, 0, 0, 0]);
+    // The hidden layer keeps PyTorch's init: the same draw as the default policy's.
+    const plain = tanhGaussianPolicy(spec).init(makeKey(7));
+    expect(Array.from(small['hidden0']!['kernel']!.dataSync())).toEqual(
+      Array.from(plain['hidden0']!['kernel']!.dataSync()),
+    );
+  });
+
   it('gives samples inside the box whose log π matches logProb of the same actions', () => {
     const policy = tanhGaussianPolicy({ observationDim: 3, actionDim: 2, hiddenSizes: [16], actionScale: 2 });
     const params = policy.init(makeKey(1));

@@ -5,10 +5,16 @@
  *   log π(a | s) = log N(u; μ, σ) − Σ_d log(1 − tanh(u_d)²) − A · log scale.
  * The last term is the Jacobian of the scaling; it vanishes for the usual scale 1. The evaluation action
  * is scale · tanh(μ(s)).
+ *
+ * CORL's CQL policy differs from a plain SAC one in two ways, both options here: log σ(s) is the network's
+ * output plus an offset (`policy_log_std_offset` −1, so σ starts near e⁻¹ rather than 1), and the output
+ * layer starts small (`init_module_weights`: Xavier-uniform kernel with gain 10⁻², zero bias), so the
+ * first policy is μ ≈ 0 for every state instead of a random function.
  */
 import {
   type Activation,
   clampLogStd,
+  type Initializer,
   type Key,
   type MlpParams,
   mlp,
@@ -17,6 +23,8 @@ import {
   type Tensor2D,
   tanhGaussian,
   tf,
+  uniform,
+  zerosInit,
 } from '@offrl/tensor';
 
 export interface TanhGaussianPolicySpec {
@@ -32,6 +40,10 @@ export interface TanhGaussianPolicySpec {
   readonly logStdMin?: number;
   /** Default 2 (CORL). */
   readonly logStdMax?: number;
+  /** Added to the network's log σ before clipping. Default 0; CORL's CQL −1 (`policy_log_std_offset`). */
+  readonly logStdOffset?: number;
+  /** 'pytorch' (default): `nn.Linear`'s init everywhere. 'small': CORL's output layer, Xavier-uniform ×10⁻², bias 0. */
+  readonly outputInit?: 'pytorch' | 'small';
 }
 
 export interface TanhGaussianPolicy {
@@ -55,6 +67,17 @@ export interface TanhGaussianPolicy {
   apply(params: MlpParams, observations: Tensor): Tensor2D;
 }
 
+/** CORL `init_module_weights`: the last layer's `xavier_uniform_(gain=1e-2)`. */
+const SMALL_OUTPUT_GAIN = 1e-2;
+
+/** Glorot & Bengio's U(±gain·√(6/(fan_in + fan_out))) for a kernel [in, out]. */
+const xavierUniform =
+  (gain: number): Initializer =>
+  (key, shape) => {
+    const bound = gain * Math.sqrt(6 / (shape[0]! + shape[1]!));
+    return uniform(key, shape, -bound, bound);
+  };
+
 export const tanhGaussianPolicy = (spec: TanhGaussianPolicySpec): TanhGaussianPolicy => {
   const full: Required<TanhGaussianPolicySpec> = {
     hiddenSizes: [256, 256],
@@ -62,6 +85,8 @@ export const tanhGaussianPolicy = (spec: TanhGaussianPolicySpec): TanhGaussianPo
     actionScale: 1,
     logStdMin: -20,
     logStdMax: 2,
+    logStdOffset: 0,
+    outputInit: 'pytorch',
     ...spec,
   };
   if (!(full.actionScale > 0))
@@ -73,15 +98,20 @@ export const tanhGaussianPolicy = (spec: TanhGaussianPolicySpec): TanhGaussianPo
     outputSize: 2 * actionDim,
     activation: full.activation,
     name: 'tanhGaussianPolicy',
+    ...(full.outputInit === 'small'
+      ? { outputKernelInit: xavierUniform(SMALL_OUTPUT_GAIN), outputBiasInit: zerosInit() }
+      : {}),
   });
   const logScaleJacobian = actionDim * Math.log(actionScale);
   const distribution = (params: MlpParams, observations: Tensor, count?: number) => {
     const out = net.apply(params, observations, { stopInputGradient: true });
-    const [loc, logStd] = tf.split(out, 2, 1) as [Tensor2D, Tensor2D];
+    const [loc, rawLogStd] = tf.split(out, 2, 1) as [Tensor2D, Tensor2D];
+    const logStd = full.logStdOffset === 0 ? rawLogStd : tf.add(rawLogStd, full.logStdOffset);
     const logScale = clampLogStd(logStd, full.logStdMin, full.logStdMax);
     if (count === undefined) return tanhGaussian({ loc, logScale });
-    const shape = [count, ...loc.shape];
-    return tanhGaussian({ loc: tf.broadcastTo(loc, shape), logScale: tf.broadcastTo(logScale, shape) });
+    // K copies by concatenation: broadcastTo runs wasm's Tile kernel, many times slower (recipes' repeatRows).
+    const copies = (x: Tensor) => tf.concat(new Array<Tensor>(count).fill(tf.expandDims(x, 0)));
+    return tanhGaussian({ loc: copies(loc), logScale: copies(logScale) });
   };
   const scaled = (sample: Tensor, logProb: Tensor) => ({
     actions: actionScale === 1 ? sample : tf.mul(sample, actionScale),

@@ -23,6 +23,27 @@ describe('qEnsemble', () => {
     expect(tf.max(tf.abs(withGradient!)).dataSync()[0]).toBeGreaterThan(0);
   });
 
+  it('initialises orthogonally as CORL’s CQL critic: gain √2 hidden, 10⁻² output, zero biases', () => {
+    const critic = qEnsemble({
+      observationDim: 3,
+      actionDim: 2,
+      members: 2,
+      hiddenSizes: [8, 8],
+      init: 'orthogonal',
+    });
+    const params = critic.init(makeKey(4));
+    // hidden1 kernel of member 1: 8×8, so WᵀW = 2·I.
+    const w = tf.squeeze(tf.slice(params['hidden1']!['kernel']!, [1, 0, 0], [1, 8, 8]), [0]);
+    const gram = tf.matMul(w, w, true).arraySync() as number[][];
+    for (let i = 0; i < 8; i++)
+      for (let j = 0; j < 8; j++) expect(gram[i]![j]).toBeCloseTo(i === j ? 2 : 0, 5);
+    // output kernel [8, 1] of member 0: a column of norm 10⁻².
+    const out = tf.slice(params['output']!['kernel']!, [0, 0, 0], [1, 8, 1]);
+    expect(tf.norm(out).dataSync()[0]).toBeCloseTo(0.01, 6);
+    for (const layer of ['hidden0', 'hidden1', 'output'])
+      expect(Math.max(...Array.from(params[layer]!['bias']!.dataSync()).map(Math.abs))).toBe(0);
+  });
+
   it('names the input whose shape is wrong', () => {
     const critic = qEnsemble({ observationDim: 3, actionDim: 2, hiddenSizes: [8] });
     const params = critic.init(makeKey(3));

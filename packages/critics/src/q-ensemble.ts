@@ -9,9 +9,11 @@ import {
   assertShape,
   ensemble,
   type MlpParams,
+  orthogonalInit,
   type Tensor,
   type Tensor2D,
   tf,
+  zerosInit,
 } from '@offrl/tensor';
 
 export interface QEnsembleSpec {
@@ -25,6 +27,12 @@ export interface QEnsembleSpec {
   readonly activation?: Activation;
   /** LayerNorm after each hidden layer (RLPD, ReBRAC critics). Default false. */
   readonly layerNorm?: boolean;
+  /**
+   * 'pytorch': `nn.Linear`'s default U(±1/√fan_in) (default). 'orthogonal': CORL's
+   * `init_module_weights(orthogonal_init=True)` (`cql.py`): hidden kernels orthogonal with gain √2,
+   * the output kernel orthogonal with gain 10⁻², all biases 0, so Q starts near 0 for every action.
+   */
+  readonly init?: 'pytorch' | 'orthogonal';
 }
 
 export interface QEnsemble {
@@ -48,6 +56,7 @@ export const qEnsemble = (spec: QEnsembleSpec): QEnsemble => {
     hiddenSizes: [256, 256],
     activation: 'relu',
     layerNorm: false,
+    init: 'pytorch',
     ...spec,
   };
   const net = ensemble({
@@ -58,6 +67,14 @@ export const qEnsemble = (spec: QEnsembleSpec): QEnsemble => {
     layerNorm: full.layerNorm,
     members: full.members,
     name: 'qEnsemble',
+    ...(full.init === 'orthogonal'
+      ? {
+          kernelInit: orthogonalInit(Math.SQRT2),
+          biasInit: zerosInit(),
+          outputKernelInit: orthogonalInit(1e-2),
+          outputBiasInit: zerosInit(),
+        }
+      : {}),
   });
   return {
     spec: full,

@@ -7,9 +7,11 @@
  * The value-penalty variant (`value_penalty=True`) also backs up −α_ent·log π(a′|s′) − α·D̂(s′), with
  * D̂(s′) = log π(a′|s′) − log π_β(a′|s′) from the backup's own sample a′.
  *
- * BRAC loads a π_β pre-trained by BC; here π_β trains by BC inside the same updates (its own loss on
- * its own parameters, one tape), and the warm start (the first `warmStart` updates without the Q term,
- * BRAC's 20 000) lets the actor follow it before Q is trusted. π_β is a constant to the penalty.
+ * π_β is a constant here: BRAC trains it first, by likelihood BC alone (`scripts/train_bc.sh`), then
+ * loads it frozen (`behavior_ckpt_file`). `behaviourLoss` is that BC objective, on π_β's parameters
+ * only; the `brac` recipe runs it for its first updates and this part's `loss` after (brac.ts).
+ * The warm start (the first `warmStart` updates of `loss` without the Q term, BRAC's 20 000) lets the
+ * actor follow π_β before Q is trusted.
  */
 import { behaviourCloningLikelihood, tanhGaussianPolicy, temperatureLoss } from '@offrl/actors';
 import { type KlDirection, klActorPenalty } from '@offrl/constraints';
@@ -17,6 +19,7 @@ import {
   adam,
   type Key,
   type LearningRate,
+  type LossResult,
   type MlpParams,
   type Scalar,
   splitKey,
@@ -27,12 +30,13 @@ import {
   type Tensor2D,
   tf,
 } from '@offrl/tensor';
-import type { CriticSignals, SampledActions, StochasticActorPart } from './actor-parts.js';
+import type { BatchSignals, CriticSignals, SampledActions, StochasticActorPart } from './actor-parts.js';
 import type { Dimensions } from './recipe.js';
+import { repeatRows } from './repeat-rows.js';
 
 export interface BehaviourRegularisedActorConfig {
   readonly hiddenSizes: readonly number[];
-  /** Policy, behaviour policy and temperature; 3e-4. */
+  /** Policy and temperature; 3e-4. */
   readonly learningRate: LearningRate;
   /** α, the divergence weight: 1.0 (BRAC `alpha`; `train_alpha=False`). */
   readonly divergenceWeight: number;
@@ -57,10 +61,16 @@ export type BehaviourRegularisedActorParams = {
   readonly logAlpha: Tensor;
 };
 
+export interface BehaviourRegularisedActorPart
+  extends StochasticActorPart<BehaviourRegularisedActorParams, CriticSignals> {
+  /** −mean log π_β(a|s) of the data's actions: π_β's BC objective, on its parameters alone. */
+  readonly behaviourLoss: (behaviour: MlpParams, signals: BatchSignals) => LossResult;
+}
+
 export const behaviourRegularisedActor = (
   dimensions: Dimensions,
   config: Partial<BehaviourRegularisedActorConfig> = {},
-): StochasticActorPart<BehaviourRegularisedActorParams, CriticSignals> => {
+): BehaviourRegularisedActorPart => {
   const {
     hiddenSizes = [256, 256],
     learningRate = 3e-4,
@@ -84,13 +94,13 @@ export const behaviourRegularisedActor = (
   const behaviourLogProb = (behaviour: MlpParams, observations: Tensor2D, actions: Tensor) => {
     const [k, b, a] = actions.shape as [number, number, number];
     const flat = tf.reshape(actions, [k * b, a]);
-    return tf.reshape(policy.logProb(behaviour, tf.tile(observations, [k, 1]), flat), [k, b]);
+    return tf.reshape(policy.logProb(behaviour, repeatRows(observations, k), flat), [k, b]);
   };
   /** log π of actions [K, B, A] at states [B, S], differentiable in π's parameters: [K, B]. */
   const policyLogProb = (params: MlpParams, observations: Tensor2D, actions: Tensor) => {
     const [k, b, a] = actions.shape as [number, number, number];
     const flat = tf.reshape(actions, [k * b, a]);
-    return tf.reshape(policy.logProb(params, tf.tile(observations, [k, 1]), flat), [k, b]);
+    return tf.reshape(policy.logProb(params, repeatRows(observations, k), flat), [k, b]);
   };
   return {
     name: 'behaviourRegularised',
@@ -105,10 +115,9 @@ export const behaviourRegularisedActor = (
       };
     },
     optimizer: adam({ learningRate }),
-    loss: (params, { observations, actions, q }, { key, step }) =>
+    loss: (params, { observations, q }, { key, step }) =>
       tf.tidy(() => {
         const [sampleKey, divergenceKey] = splitKey(key, 2) as [Key, Key];
-        const cloning = behaviourCloningLikelihood(policy.logProb(params.behaviour, observations, actions));
         const behaviour = stopGradientTree(params.behaviour);
         const { actions: sampled, logProb } = policy.sample(params.policy, observations, sampleKey);
         const alpha = alphaOf(params);
@@ -133,16 +142,17 @@ export const behaviourRegularisedActor = (
         const temperature = temperatureLoss(params.logAlpha, logProb, targetEntropy);
         const actorLoss = tf.add(tf.sub(entropyTerm, qValue), divergenceTerm.loss);
         return {
-          loss: tf.addN([actorLoss, cloning.loss, temperature.loss]) as Scalar,
+          loss: tf.add(actorLoss, temperature.loss) as Scalar,
           metrics: {
             ...divergenceTerm.metrics,
-            ...cloning.metrics,
             ...temperature.metrics,
             'actor/q': qValue as Scalar,
             'actor/entropy': tf.neg(tf.mean(logProb)) as Scalar,
           },
         };
       }),
+    behaviourLoss: (behaviour, { observations, actions }) =>
+      behaviourCloningLikelihood(policy.logProb(behaviour, observations, actions)),
     act: (params, observations) => policy.apply(params.policy, observations),
     sample: (params, observations, key) =>
       tf.tidy(() => policy.sample(params.policy, observations, key).actions),

@@ -1,3 +1,4 @@
+import { flattenTree, makeKey, splitKey, type TensorTree } from '@offrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { brac } from './brac.js';
 import { expectNoLeak, oneUpdate, pendulum } from './learning.fixture.js';
@@ -5,47 +6,62 @@ import { pendulumScriptedDataset, type ScriptedDataset } from './scripted-datase
 import { trainOffline } from './train-offline.js';
 
 let data: ScriptedDataset;
+/** Without π_β's BC phase: the agent's terms from the first update. */
+const agentOnly = { hiddenSizes: [8], behaviourSteps: 0 };
+
+const values = (tree: TensorTree) => flattenTree(tree).map(({ tensor }) => Array.from(tensor.dataSync()));
 
 beforeAll(async () => {
   data = await pendulumScriptedDataset({ episodes: 20, seed: 0 });
 });
 
 describe('brac', () => {
-  it('logs the KL estimate, the behaviour policy’s likelihood and the Q term after the warm start', () => {
-    const { names, metrics } = oneUpdate(brac(pendulum, { hiddenSizes: [8] }), data.dataset);
-    expect(names).toEqual(
-      expect.arrayContaining(['kl/divergence', 'bc/logProb', 'actor/q', 'critic/target']),
+  it('logs the KL estimate, and the Q term after the warm start', () => {
+    const { names, metrics } = oneUpdate(
+      brac(pendulum, { hiddenSizes: [8], behaviourSteps: 0 }),
+      data.dataset,
     );
+    expect(names).toEqual(expect.arrayContaining(['kl/divergence', 'actor/q', 'critic/target']));
     // Warm start (20 000 updates by default): no Q term yet.
     expect(metrics['actor/q']).toBe(0);
-    const after = oneUpdate(brac(pendulum, { hiddenSizes: [8], warmStart: 0 }), data.dataset).metrics;
+    const after = oneUpdate(
+      brac(pendulum, { hiddenSizes: [8], warmStart: 0, behaviourSteps: 0 }),
+      data.dataset,
+    ).metrics;
     expect(after['actor/q']).not.toBe(0);
   });
 
   it('backs up the value penalty in the vp variant (lower targets than pr on the same batch)', () => {
-    const policy = oneUpdate(brac(pendulum, { hiddenSizes: [8], variant: 'policy' }), data.dataset).metrics;
-    const value = oneUpdate(brac(pendulum, { hiddenSizes: [8], variant: 'value' }), data.dataset).metrics;
+    const policy = oneUpdate(brac(pendulum, { ...agentOnly, variant: 'policy' }), data.dataset).metrics;
+    const value = oneUpdate(brac(pendulum, { ...agentOnly, variant: 'value' }), data.dataset).metrics;
     expect(value['critic/target']).not.toBe(policy['critic/target']);
-    const forward = oneUpdate(
-      brac(pendulum, { hiddenSizes: [8], divergence: 'forward' }),
-      data.dataset,
-    ).metrics;
+    const forward = oneUpdate(brac(pendulum, { ...agentOnly, divergence: 'forward' }), data.dataset).metrics;
     expect(Number.isFinite(forward['kl/divergence'])).toBe(true);
   });
 
-  it('fits the behaviour policy by BC: its likelihood of the data rises', () => {
-    const logProb = (steps: number) =>
-      trainOffline(brac(pendulum, { hiddenSizes: [16] }), data.dataset, {
-        steps,
-        batchSize: 64,
-        seed: 4,
-        logEvery: steps,
-      }).lastMetrics['bc/logProb']!;
-    expect(logProb(150)).toBeGreaterThan(logProb(1) + 0.5);
+  it('pretrains π_β alone by BC, then freezes it while the agent trains', () => {
+    const recipe = brac(pendulum, { hiddenSizes: [16], behaviourSteps: 150, warmStart: 0 });
+    const run = (steps: number) =>
+      trainOffline(recipe, data.dataset, { steps, batchSize: 64, seed: 4, logEvery: steps });
+    // trainOffline's initial state: init with the first of three keys split from the seed's.
+    const start = recipe.init(splitKey(makeKey(4), 3)[0]!);
+    const cloned = run(150);
+    // BC phase: the likelihood of the data rises; only π_β moved.
+    expect(cloned.lastMetrics['bc/logProb']!).toBeGreaterThan(run(1).lastMetrics['bc/logProb']! + 0.5);
+    expect(values(cloned.state.actor.policy)).toEqual(values(start.actor.policy));
+    expect(values(cloned.state.critic)).toEqual(values(start.critic));
+    expect(values(cloned.state.actor.behaviour)).not.toEqual(values(start.actor.behaviour));
+    // Agent phase: π_β stays exactly as pretrained; the policy and critics move.
+    const trained = run(170);
+    expect(trained.lastMetrics['kl/divergence']).toBeDefined();
+    expect(values(trained.state.actor.behaviour)).toEqual(values(cloned.state.actor.behaviour));
+    expect(values(trained.state.actor.policy)).not.toEqual(values(cloned.state.actor.policy));
+    expect(values(trained.state.critic)).not.toEqual(values(cloned.state.critic));
   });
 
   it('does not leak tensors across steps (both variants)', () => {
-    expectNoLeak(brac(pendulum, { hiddenSizes: [8] }), data.dataset);
-    expectNoLeak(brac(pendulum, { hiddenSizes: [8], variant: 'value' }), data.dataset);
+    // 30 updates: the BC phase, the switch at 10, then the agent.
+    expectNoLeak(brac(pendulum, { hiddenSizes: [8], behaviourSteps: 10 }), data.dataset);
+    expectNoLeak(brac(pendulum, { ...agentOnly, variant: 'value' }), data.dataset);
   });
 });

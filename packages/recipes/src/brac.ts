@@ -4,8 +4,14 @@
  * α·D̂(π, π_β) against a behaviour policy learned by BC, with a warm start without the Q term.
  * Variants: 'policy' (BRAC-pr, the penalty on the actor only; the backup is min_i Q̄_i(s′, a′)) and
  * 'value' (BRAC-vp, y = r + γ(1 − d)(min_i Q̄_i(s′, a′) − α_ent·log π(a′|s′) − α·D̂(s′))).
+ *
+ * Two phases, as BRAC runs them (a BC run, then the agent loading its checkpoint): the first
+ * `behaviourSteps` updates fit π_β alone by likelihood BC, then π_β is frozen and the actor-critic
+ * trains (`withBehaviourPretraining`, behaviour-pretraining.ts).
  */
 import { type ActorCriticState, actorCritic } from './actor-critic.js';
+import type { StochasticActorPart, ValueSignals } from './actor-parts.js';
+import { withBehaviourPretraining } from './behaviour-pretraining.js';
 import {
   type BehaviourRegularisedActorParams,
   behaviourRegularisedActor,
@@ -33,6 +39,10 @@ export const bracDefaults = {
   polyak: 0.005,
   /** α_ent at the start: 1 (BRAC `alpha_entropy`). */
   initialTemperature: 1,
+  /** π_β's BC updates before the agent's: 300 000 (`scripts/train_bc.sh` `--total_train_steps`). */
+  behaviourSteps: 300_000,
+  /** π_β's Adam rate: 5e-4 (`scripts/train_bc.sh` `optimizers=(('adam', 5e-4),)`). */
+  behaviourLearningRate: 5e-4,
 };
 
 export type BracConfig = typeof bracDefaults;
@@ -42,7 +52,17 @@ export type BracState = ActorCriticState<BehaviourRegularisedActorParams>;
 export const brac = (dimensions: Dimensions, config: Partial<BracConfig> = {}): Recipe<BracState> => {
   const c = { ...bracDefaults, ...config };
   const valuePenalty = c.variant === 'value';
-  return actorCritic(
+  const part = behaviourRegularisedActor(dimensions, {
+    hiddenSizes: c.hiddenSizes,
+    learningRate: c.actorLearningRate,
+    divergenceWeight: c.divergenceWeight,
+    divergence: c.divergence,
+    divergenceSamples: c.divergenceSamples,
+    warmStart: c.warmStart,
+    valuePenalty,
+    initialTemperature: c.initialTemperature,
+  });
+  const agent = actorCritic<BehaviourRegularisedActorParams>(
     'brac',
     dimensions,
     {
@@ -57,15 +77,10 @@ export const brac = (dimensions: Dimensions, config: Partial<BracConfig> = {}): 
       order: 'joint',
       conservative: undefined,
     },
-    behaviourRegularisedActor(dimensions, {
-      hiddenSizes: c.hiddenSizes,
-      learningRate: c.actorLearningRate,
-      divergenceWeight: c.divergenceWeight,
-      divergence: c.divergence,
-      divergenceSamples: c.divergenceSamples,
-      warmStart: c.warmStart,
-      valuePenalty,
-      initialTemperature: c.initialTemperature,
-    }),
+    part as unknown as StochasticActorPart<BehaviourRegularisedActorParams, ValueSignals>,
   );
+  return withBehaviourPretraining(agent, part, {
+    steps: c.behaviourSteps,
+    learningRate: c.behaviourLearningRate,
+  });
 };

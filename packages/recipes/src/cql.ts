@@ -9,9 +9,9 @@
  * Cal-QL (Nakamoto et al. 2023), offline phase: the same, with policy-action Q-values raised to the
  * batch's Monte-Carlo return (`calibrated`); train on `withMonteCarloReturns(dataset, { discount })`.
  *
- * Not done here: CORL's policy log-std offset (`policy_log_std_offset=-1`), orthogonal init, BC warm-up
- * steps (`bc_steps=0` by default), and reward scale/bias, which belong to the dataset
- * (`transformRewards` of `@offrl/datasets`; presets below name them).
+ * CORL's network details are defaults too: the critic's orthogonal init, the policy's log-std offset −1
+ * and small output layer, and the optional BC warm-up (`bc_steps`, 0 by default). Reward scale/bias
+ * belong to the dataset (`transformRewards` of `@offrl/datasets`; presets below name them).
  */
 import type { TensorTree } from '@offrl/tensor';
 import { type ActorCriticState, actorCritic } from './actor-critic.js';
@@ -55,6 +55,14 @@ export const cqlDefaults = {
   initialTemperature: 1,
   /** Cal-QL's Monte-Carlo bound on policy-action terms. */
   calibrated: false,
+  /** `orthogonal_init` True: the critic's orthogonal init (`init_module_weights`). */
+  criticInit: 'orthogonal' as 'pytorch' | 'orthogonal',
+  /** `TanhGaussianPolicy(log_std_offset=-1.0)`: σ starts near e⁻¹. */
+  policyLogStdOffset: -1,
+  /** The policy's last layer `xavier_uniform_(gain=1e-2)`, zero bias (`init_module_weights`). */
+  policyOutputInit: 'small' as 'pytorch' | 'small',
+  /** `bc_steps` 0: updates of likelihood BC before the actor follows Q. */
+  bcSteps: 0,
 };
 
 export type CqlConfig = typeof cqlDefaults;
@@ -118,6 +126,7 @@ const build = <P extends TensorTree>(
       backupEntropy: c.backupEntropy,
       maxQBackup: c.maxQBackup,
       order: 'joint',
+      criticInit: c.criticInit,
       conservative: {
         alpha: c.alpha,
         temperature: c.temperature,
@@ -132,6 +141,9 @@ const build = <P extends TensorTree>(
         hiddenSizes: c.actorHiddenSizes,
         learningRate: c.actorLearningRate,
         initialTemperature: c.initialTemperature,
+        logStdOffset: c.policyLogStdOffset,
+        outputInit: c.policyOutputInit,
+        bcSteps: c.bcSteps,
         ...(c.targetEntropy === undefined ? {} : { targetEntropy: c.targetEntropy }),
       }) as unknown as StochasticActorPart<P, ValueSignals>),
   );

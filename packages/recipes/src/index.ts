@@ -4,6 +4,7 @@ export * from './awac.js';
 export * from './awr.js';
 export * from './batch-tensors.js';
 export * from './bc.js';
+export * from './behaviour-pretraining.js';
 export * from './behaviour-regularised-actor.js';
 export * from './brac.js';
 export * from './carry-over.js';

@@ -6,6 +6,8 @@
  * log π in the temperature's), so one gradient and one Adam serve both. CORL's CQL steps α with the
  * policy's learning rate, as here; SAC's 3e-4 is the same for both.
  * In the critic's backup it adds −α·log π(a′|s′) (the soft value), used when a recipe backs up entropy.
+ * CORL's CQL can start with `bc_steps` updates of α·log π(ã|s) − log π(a|s) (likelihood of the data's
+ * actions in place of Q; `_policy_loss`), here `bcSteps`.
  */
 import { maxEntropyActorLoss, tanhGaussianPolicy, temperatureLoss } from '@offrl/actors';
 import {
@@ -30,6 +32,12 @@ export interface MaxEntropyActorConfig {
   readonly learnTemperature: boolean;
   /** H̄; default −|A| (SAC, CORL CQL). RLPD uses −|A|/2, Cal-QL's AntMaze runs 0. */
   readonly targetEntropy: number;
+  /** Added to the policy's log σ (CORL CQL's `policy_log_std_offset` −1). Default 0. */
+  readonly logStdOffset: number;
+  /** The policy's output layer init: 'small' is CORL CQL's (Xavier ×10⁻², zero bias). Default 'pytorch'. */
+  readonly outputInit: 'pytorch' | 'small';
+  /** Updates that maximise log π(a|s) of the data's actions instead of Q (CORL `bc_steps`). Default 0. */
+  readonly bcSteps: number;
 }
 
 export type MaxEntropyActorParams = {
@@ -48,10 +56,13 @@ export const maxEntropyActor = (
     initialTemperature = 1,
     learnTemperature = true,
     targetEntropy = -dimensions.actionDim,
+    logStdOffset = 0,
+    outputInit = 'pytorch',
+    bcSteps = 0,
   } = config;
   if (!(initialTemperature > 0))
     throw new RangeError(`maxEntropyActor: initialTemperature must be positive, got ${initialTemperature}`);
-  const policy = tanhGaussianPolicy({ ...dimensions, hiddenSizes });
+  const policy = tanhGaussianPolicy({ ...dimensions, hiddenSizes, logStdOffset, outputInit });
   const alphaOf = (params: MaxEntropyActorParams): Tensor => tf.exp(stopGradient(params.logAlpha));
   return {
     name: 'maxEntropy',
@@ -60,9 +71,11 @@ export const maxEntropyActor = (
     init: (key) => ({ policy: policy.init(key), logAlpha: tf.scalar(Math.log(initialTemperature)) }),
     optimizer: adam({ learningRate }),
     // Runs inside the recipe's gradient tape, whose scope frees the intermediates.
-    loss: (params, { observations, q }, { key }) => {
+    loss: (params, { observations, actions: dataActions, q }, { key, step }) => {
       const { actions, logProb } = policy.sample(params.policy, observations, key);
-      const actor = maxEntropyActorLoss({ q: q(actions), logProb, alpha: alphaOf(params) });
+      // CORL's BC warm-up has the same form with the data's log-likelihood in Q's place.
+      const value = step < bcSteps ? policy.logProb(params.policy, observations, dataActions) : q(actions);
+      const actor = maxEntropyActorLoss({ q: value, logProb, alpha: alphaOf(params) });
       if (!learnTemperature) return actor;
       const temperature = temperatureLoss(params.logAlpha, logProb, targetEntropy);
       return {
