@@ -10,14 +10,17 @@
  * batch's Monte-Carlo return (`calibrated`); train on `withMonteCarloReturns(dataset, { discount })`.
  *
  * CORL's network details are defaults too: the critic's orthogonal init, the policy's log-std offset −1
- * and small output layer, and the optional BC warm-up (`bc_steps`, 0 by default). Reward scale/bias
+ * and small output layer, the optional BC warm-up (`bc_steps`, 0 by default), and states normalised by
+ * the dataset's statistics (`normalize=True`; `withStateNormalisation`). Reward scale/bias
  * belong to the dataset (`transformRewards` of `@offrl/datasets`; presets below name them).
  */
 import type { TensorTree } from '@offrl/tensor';
 import { type ActorCriticState, actorCritic } from './actor-critic.js';
 import type { StochasticActorPart, ValueSignals } from './actor-parts.js';
 import { type MaxEntropyActorParams, maxEntropyActor } from './max-entropy-actor.js';
-import type { Dimensions, Recipe } from './recipe.js';
+import type { PreparingRecipe } from './preprocessing.js';
+import type { Dimensions } from './recipe.js';
+import { type NormalisedState, withStateNormalisation } from './state-normalisation.js';
 
 /** CORL `algorithms/offline/cql.py` `TrainConfig` defaults. */
 export const cqlDefaults = {
@@ -63,6 +66,8 @@ export const cqlDefaults = {
   policyOutputInit: 'small' as 'pytorch' | 'small',
   /** `bc_steps` 0: updates of likelihood BC before the actor follows Q. */
   bcSteps: 0,
+  /** `normalize` True: states normalised by the dataset's mean and std (+10⁻³), also when acting. */
+  normaliseObservations: true as boolean,
 };
 
 export type CqlConfig = typeof cqlDefaults;
@@ -75,6 +80,13 @@ export const cqlPresets = {
   offlineRlKit: { alpha: 5, actorLearningRate: 1e-4, backupEntropy: false },
   /** d3rlpy reproduction: weight 10 for medium-v0, else 5; actor 1e-4; α fixed (not reproduced: its threshold). */
   d3rlpyMedium: { alpha: 10, actorLearningRate: 1e-4 },
+  /**
+   * offrl's, for Pendulum runs of a few thousand updates (the references train 1M): at CORL's rates
+   * (actor 3e-5, critic 3e-4) the policy barely moves in 2000 updates and stays below BC on the mixed
+   * Pendulum data; at 1e-3 both, with OfflineRL-Kit's and d3rlpy's weight 5, CQL ends far above BC
+   * (mixed-data.test.ts: −204 / −520 against BC's −1152 / −1099 on seeds 0 / 1, 2000 updates).
+   */
+  pendulumShortRun: { alpha: 5, actorLearningRate: 1e-3, criticLearningRate: 1e-3 },
 } satisfies Record<string, Partial<CqlConfig>>;
 
 /**
@@ -105,57 +117,60 @@ export const calqlPresets = {
   },
 } satisfies Record<string, Partial<CqlConfig>>;
 
-export type CqlState<P extends TensorTree = MaxEntropyActorParams> = ActorCriticState<P>;
+export type CqlState<P extends TensorTree = MaxEntropyActorParams> = NormalisedState<ActorCriticState<P>>;
 
 const build = <P extends TensorTree>(
   name: string,
   dimensions: Dimensions,
   c: CqlConfig,
   actor: StochasticActorPart<P, ValueSignals> | undefined,
-): Recipe<CqlState<P>> =>
-  actorCritic(
-    name,
-    dimensions,
-    {
-      hiddenSizes: c.criticHiddenSizes,
-      members: c.members,
-      layerNorm: false,
-      criticLearningRate: c.criticLearningRate,
-      discount: c.discount,
-      polyak: c.polyak,
-      backupEntropy: c.backupEntropy,
-      maxQBackup: c.maxQBackup,
-      order: 'joint',
-      criticInit: c.criticInit,
-      conservative: {
-        alpha: c.alpha,
-        temperature: c.temperature,
-        samples: c.samples,
-        lagrange: c.lagrange,
-        targetActionGap: c.targetActionGap,
-        calibrated: c.calibrated,
+): PreparingRecipe<CqlState<P>> =>
+  withStateNormalisation(
+    actorCritic(
+      name,
+      dimensions,
+      {
+        hiddenSizes: c.criticHiddenSizes,
+        members: c.members,
+        layerNorm: false,
+        criticLearningRate: c.criticLearningRate,
+        discount: c.discount,
+        polyak: c.polyak,
+        backupEntropy: c.backupEntropy,
+        maxQBackup: c.maxQBackup,
+        order: 'joint',
+        criticInit: c.criticInit,
+        conservative: {
+          alpha: c.alpha,
+          temperature: c.temperature,
+          samples: c.samples,
+          lagrange: c.lagrange,
+          targetActionGap: c.targetActionGap,
+          calibrated: c.calibrated,
+        },
       },
-    },
-    actor ??
-      (maxEntropyActor(dimensions, {
-        hiddenSizes: c.actorHiddenSizes,
-        learningRate: c.actorLearningRate,
-        initialTemperature: c.initialTemperature,
-        logStdOffset: c.policyLogStdOffset,
-        outputInit: c.policyOutputInit,
-        bcSteps: c.bcSteps,
-        ...(c.targetEntropy === undefined ? {} : { targetEntropy: c.targetEntropy }),
-      }) as unknown as StochasticActorPart<P, ValueSignals>),
+      actor ??
+        (maxEntropyActor(dimensions, {
+          hiddenSizes: c.actorHiddenSizes,
+          learningRate: c.actorLearningRate,
+          initialTemperature: c.initialTemperature,
+          logStdOffset: c.policyLogStdOffset,
+          outputInit: c.policyOutputInit,
+          bcSteps: c.bcSteps,
+          ...(c.targetEntropy === undefined ? {} : { targetEntropy: c.targetEntropy }),
+        }) as unknown as StochasticActorPart<P, ValueSignals>),
+    ),
+    c.normaliseObservations,
   );
 
 export const cql = <P extends TensorTree = MaxEntropyActorParams>(
   dimensions: Dimensions,
   config: Partial<CqlConfig> = {},
   actor?: StochasticActorPart<P, ValueSignals>,
-): Recipe<CqlState<P>> => build('cql', dimensions, { ...cqlDefaults, ...config }, actor);
+): PreparingRecipe<CqlState<P>> => build('cql', dimensions, { ...cqlDefaults, ...config }, actor);
 
 export const calql = <P extends TensorTree = MaxEntropyActorParams>(
   dimensions: Dimensions,
   config: Partial<CqlConfig> = {},
   actor?: StochasticActorPart<P, ValueSignals>,
-): Recipe<CqlState<P>> => build('calql', dimensions, { ...calqlDefaults, ...config }, actor);
+): PreparingRecipe<CqlState<P>> => build('calql', dimensions, { ...calqlDefaults, ...config }, actor);

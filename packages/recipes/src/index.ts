@@ -20,6 +20,7 @@ export * from './registry.js';
 export * from './rlpd.js';
 export * from './sac.js';
 export * from './scripted-dataset.js';
+export * from './state-normalisation.js';
 export * from './td3bc.js';
 export * from './train-offline.js';
 export * from './train-online.js';
