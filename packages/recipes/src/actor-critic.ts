@@ -47,8 +47,8 @@ import {
 } from '@offrl/tensor';
 import { assertStochastic, type StochasticActorPart, type ValueSignals } from './actor-parts.js';
 import { carryOver } from './carry-over.js';
-import { repeatRows } from './repeat-rows.js';
 import type { Dimensions, Recipe, RecipeBatch, UpdateContext } from './recipe.js';
+import { repeatRows } from './repeat-rows.js';
 
 /** CQL's conservative penalty on the critic (constraints' `conservativePenalty`). */
 export interface ConservativeConfig {
