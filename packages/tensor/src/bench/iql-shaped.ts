@@ -9,6 +9,7 @@ import { valueAndGrad } from '../grad.js';
 import { stopGradient, stopGradientTree } from '../loss-combinators.js';
 import { type MlpParams, mlp } from '../nn/mlp.js';
 import { adam } from '../optim/adam.js';
+import type { UpdateOptions } from '../optim/optimizer.js';
 import { polyak } from '../optim/polyak.js';
 import { type Key, makeKey, splitKey } from '../random.js';
 import { type Scalar, type Tensor, tf } from '../tf.js';
@@ -71,13 +72,17 @@ export const iqlShapedUpdate = () => {
     const targets = { q1: q.init(k1), q2: q.init(k2) };
     return { params, targets, opt: optimizer.init(params) };
   };
-  const step = ({ params, targets, opt }: State): State => {
+  /** With `donate`, the old state is consumed (optimizer.ts); the caller then only disposes it. */
+  const step = ({ params, targets, opt }: State, options: UpdateOptions = {}): State => {
     const { grads } = valueAndGrad((p: Params) => loss(p, targets), params);
-    const next = optimizer.update(grads, opt as never, params);
+    const next = optimizer.update(grads, opt as never, params, options);
     const nextParams = next.params as Params;
     return {
       params: nextParams,
-      targets: { q1: polyak(targets.q1, nextParams.q1, 0.005), q2: polyak(targets.q2, nextParams.q2, 0.005) },
+      targets: {
+        q1: polyak(targets.q1, nextParams.q1, 0.005, options),
+        q2: polyak(targets.q2, nextParams.q2, 0.005, options),
+      },
       opt: next.state,
     };
   };

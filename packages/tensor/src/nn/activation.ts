@@ -1,6 +1,6 @@
 /**
- * Activations of the dense layers and their derivatives written in terms of the output y = f(z), so a
- * custom gradient needs to keep only y:
+ * Activations of the dense layers. Their derivatives, written in terms of the output y = f(z) so that a
+ * gradient needs to keep only y, are in dense-kernel.ts:
  *   relu′ = step(y),  tanh′ = 1 − y²,  elu′ = 1 + min(y, 0)  (e^z = y + 1 for z ≤ 0),  sigmoid′ = y(1 − y).
  */
 import { type Tensor, tf } from '../tf.js';
@@ -35,21 +35,5 @@ export const activate = (z: Tensor, activation: Activation): Tensor => {
       return tf.elu(z);
     case 'sigmoid':
       return tf.sigmoid(z);
-  }
-};
-
-/** dL/dz from dL/dy and y = f(z). */
-export const activationBackward = (dy: Tensor, y: Tensor, activation: Activation): Tensor => {
-  switch (activation) {
-    case 'linear':
-      return dy;
-    case 'relu':
-      return tf.mul(dy, tf.step(y));
-    case 'tanh':
-      return tf.mul(dy, tf.sub(1, tf.square(y)));
-    case 'elu':
-      return tf.mul(dy, tf.add(1, tf.minimum(y, 0)));
-    case 'sigmoid':
-      return tf.mul(dy, tf.mul(y, tf.sub(1, y)));
   }
 };

@@ -1,0 +1,80 @@
+/**
+ * The committed optimiser loops (native/optim-loops): built from the committed source, loaded on the
+ * wasm backend's heap, and computing in float32 exactly what the op-by-op form computes (each
+ * operation rounded to float32, the same order), for whole vectors and for the scalar tail.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend.js';
+import { type Tensor, tf } from '../tf.js';
+import { loadWasmLoops, optimLoopsFile, type WasmLoops } from './wasm-loops.js';
+
+let backend: BackendWasm;
+let loops: WasmLoops;
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm', quiet: true });
+  backend = tf.backend() as BackendWasm;
+  const loaded = loadWasmLoops(backend);
+  if (loaded === undefined) throw new Error('the optimiser loops must load on this machine (wasm SIMD)');
+  loops = loaded;
+});
+
+const sha256 = (url: URL): string => createHash('sha256').update(readFileSync(url)).digest('hex');
+const nativeFile = (name: string): URL => new URL(name, optimLoopsFile);
+
+/** 11 elements: two SIMD vectors and a tail of three. */
+const SIZE = 11;
+const random = (seed: number, low = -2): Tensor => tf.randomUniform([SIZE], low, 2, 'float32', seed);
+const address = (t: Tensor): number => backend.typedArrayFromHeap(t).byteOffset;
+const f = Math.fround;
+
+describe('optimiser loops in wasm SIMD', () => {
+  it('are the build of the committed source', () => {
+    const build = JSON.parse(readFileSync(nativeFile('build.json'), 'utf8')) as {
+      sha256: Record<string, string>;
+    };
+    for (const name of ['loops.c', 'build.sh', 'loops.wasm'])
+      expect(build.sha256[name], `${name} is not what build.sh last built`).toBe(sha256(nativeFile(name)));
+  });
+
+  it('compute Adam in float32, vectors and tail alike', () => {
+    const [p, g, m] = [random(1), random(2), random(3)];
+    const v = random(4, 0);
+    const outs = [tf.zeros([SIZE]), tf.zeros([SIZE]), tf.zeros([SIZE])];
+    const [c1, b2, c2, s, e, d] = [f(0.1), f(0.999), f(1 - 0.999), f(3e-4), f(1e-8), f(0.97)];
+    loops.adam(
+      ...([p, g, m, v, ...outs].map(address) as [number, number, number, number, number, number, number]),
+      SIZE,
+      c1,
+      b2,
+      c2,
+      s,
+      e,
+      d,
+    );
+    const [pv, gv, mv, vv] = [p, g, m, v].map((t) => t.dataSync()) as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
+    for (let i = 0; i < SIZE; i++) {
+      const mi = f(mv[i]! + f(f(gv[i]! - mv[i]!) * c1));
+      const vi = f(f(b2 * vv[i]!) + f(f(c2 * gv[i]!) * gv[i]!));
+      const pi = f(f(pv[i]! * d) - f(f(s * mi) / f(f(Math.sqrt(vi)) + e)));
+      expect([outs[0]!.dataSync()[i], outs[1]!.dataSync()[i], outs[2]!.dataSync()[i]]).toEqual([pi, mi, vi]);
+    }
+    tf.dispose([p, g, m, v, ...outs]);
+  });
+
+  it('compute Polyak averaging in float32, in place too', () => {
+    const [t, o] = [random(5), random(6)];
+    const expected = [...t.dataSync()].map((ti, i) => f(ti + f(f(0.005) * f(o.dataSync()[i]! - ti))));
+    loops.polyak(address(t), address(o), address(t), SIZE, 0.005);
+    expect([...t.dataSync()]).toEqual(expected);
+    tf.dispose([t, o]);
+  });
+});
