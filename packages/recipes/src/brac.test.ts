@@ -1,8 +1,8 @@
 import { flattenTree, makeKey, splitKey, type TensorTree } from '@offrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { brac } from './brac.js';
-import { expectNoLeak, oneUpdate, pendulum } from './learning.fixture.js';
-import { pendulumScriptedDataset, type ScriptedDataset } from './scripted-dataset.js';
+import { expectNoLeak, oneUpdate, pendulum, trainAndEvaluate } from './learning.fixture.js';
+import { pendulumMixedDataset, pendulumScriptedDataset, type ScriptedDataset } from './scripted-dataset.js';
 import { trainOffline } from './train-offline.js';
 
 let data: ScriptedDataset;
@@ -63,5 +63,26 @@ describe('brac', () => {
     // 30 updates: the BC phase, the switch at 10, then the agent.
     expectNoLeak(brac(pendulum, { hiddenSizes: [8], behaviourSteps: 10 }), data.dataset);
     expectNoLeak(brac(pendulum, { ...agentOnly, variant: 'value' }), data.dataset);
+  });
+
+  it('learns offline from mixed Pendulum data: BC phase, then the agent', { timeout: 120_000 }, async () => {
+    const mixed = await pendulumMixedDataset({ expertEpisodes: 6, randomEpisodes: 14, seed: 0 });
+    const learned = await trainAndEvaluate(
+      brac(pendulum, {
+        hiddenSizes: [64, 64],
+        discount: 0.9,
+        polyak: 0.05,
+        actorLearningRate: 1e-3,
+        criticLearningRate: 1e-3,
+        behaviourSteps: 200,
+        warmStart: 0,
+        divergenceWeight: 0.1,
+      }),
+      mixed.dataset,
+      2000,
+    );
+    // Measured (seed 0, 2000 steps): −749 against the random episodes' −1210 (BC ≈ −1150). With BRAC's
+    // α = 1 the policy stays near the cloned mixture (−1418); at the reference rates 3e-4, −1313.
+    expect(learned.after).toBeGreaterThan(mixed.randomReturn + 300);
   });
 });

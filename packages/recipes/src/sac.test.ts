@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectNoLeak, oneUpdate, pendulum } from './learning.fixture.js';
+import { expectNoLeak, oneUpdate, pendulum, trainAndEvaluate } from './learning.fixture.js';
 import { sac } from './sac.js';
-import { pendulumScriptedDataset, type ScriptedDataset } from './scripted-dataset.js';
+import { pendulumMixedDataset, pendulumScriptedDataset, type ScriptedDataset } from './scripted-dataset.js';
 
 let data: ScriptedDataset;
 
@@ -42,5 +42,20 @@ describe('sac', () => {
 
   it('does not leak tensors across steps', () => {
     expectNoLeak(sac(pendulum, { hiddenSizes: [8] }), data.dataset);
+  });
+
+  it('learns offline from mixed Pendulum data at rates for a short run', { timeout: 120_000 }, async () => {
+    // 6 controller and 14 random-torque episodes, as mixed-data.test.ts (BC ≈ −1150 on them).
+    const mixed = await pendulumMixedDataset({ expertEpisodes: 6, randomEpisodes: 14, seed: 0 });
+    const fast = { hiddenSizes: [64, 64], discount: 0.9, polyak: 0.05 };
+    const learned = await trainAndEvaluate(
+      sac(pendulum, { ...fast, actorLearningRate: 1e-3, criticLearningRate: 1e-3 }),
+      mixed.dataset,
+      2000,
+    );
+    // Measured (seed 0, 2000 steps, ~30 s on an idle machine): −697 against the random episodes' −1210.
+    // At the reference rates (3e-4) the same run ends at −1269 (α 0.56: the temperature, at the actor's
+    // rate, has not come down), −1128 with α₀ 0.05: the references' 1M updates, not a bug.
+    expect(learned.after).toBeGreaterThan(mixed.randomReturn + 300);
   });
 });
