@@ -55,7 +55,8 @@ describe('sac', () => {
     );
     // Measured (seed 0, 2000 steps, ~30 s on an idle machine): −697 against the random episodes' −1210.
     // At the reference rates (3e-4) the same run ends at −1269 (α 0.56: the temperature, at the actor's
-    // rate, has not come down), −1128 with α₀ 0.05: the references' 1M updates, not a bug.
+    // rate, has not come down), −1128 with α₀ 0.05, and −492 after 6000 updates: a matter of the
+    // budget (the references train 1M updates), not a bug.
     expect(learned.after).toBeGreaterThan(mixed.randomReturn + 300);
   });
 });
