@@ -17,17 +17,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../tf.js';
 import type { FusedActivation, GemmEngine, GemmEngineLoad } from './gemm-engine.js';
 import { messageOf } from './gemm-engine.js';
-
-/** The slice of the WebAssembly JS API used here (neither the ES2022 lib nor @types/node declares it). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-}
-interface WasmApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: object) => { readonly exports: object };
-  readonly Memory: new (descriptor: { initial: number }) => WasmMemory;
-}
-const { WebAssembly: wasmApi } = globalThis as unknown as { WebAssembly: WasmApi };
+import { type WasmMemory, wasmApi, wasmHeapMemory } from './wasm-heap.js';
 
 /** The two builds of the kernel: plain SIMD-128 and relaxed SIMD. */
 export const WASM_SIMD_LEVELS = ['relaxed-simd', 'simd128'] as const;
@@ -71,7 +61,6 @@ interface KernelExports {
 
 /** The parts of tfjs-backend-wasm's emscripten module used here. */
 interface EmscriptenModule {
-  readonly asm?: { readonly memory?: unknown };
   _malloc(bytes: number): number;
   _free(pointer: number): void;
 }
@@ -158,8 +147,8 @@ export const loadWasmGemm = (options: { readonly simd?: WasmSimdLevel } = {}): G
   const backend = tf.findBackend('wasm') as BackendWasm | null;
   if (backend === null) return { problem: 'the wasm backend is not started' };
   const module = backend.wasm as unknown as EmscriptenModule;
-  const memory = module.asm?.memory;
-  if (!(memory instanceof wasmApi.Memory))
+  const memory = wasmHeapMemory(backend);
+  if (memory === undefined)
     return { problem: 'tfjs-backend-wasm does not expose its WebAssembly.Memory (Module.asm.memory)' };
   if (memory.buffer instanceof SharedArrayBuffer)
     return { problem: 'the threaded wasm build shares its heap; the wasm GEMM is built for an unshared one' };
