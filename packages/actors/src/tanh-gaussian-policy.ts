@@ -9,7 +9,9 @@
  * CORL's CQL policy differs from a plain SAC one in two ways, both options here: log σ(s) is the network's
  * output plus an offset (`policy_log_std_offset` −1, so σ starts near e⁻¹ rather than 1), and the output
  * layer starts small (`init_module_weights`: Xavier-uniform kernel with gain 10⁻², zero bias), so the
- * first policy is μ ≈ 0 for every state instead of a random function.
+ * first policy is μ ≈ 0 for every state instead of a random function. (CORL's offset and its ×1
+ * multiplier are trainable scalars, `Scalar(...)`; here the offset is a constant, which the output
+ * layer's bias can absorb.)
  */
 import {
   type Activation,

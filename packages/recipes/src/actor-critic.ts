@@ -64,6 +64,8 @@ export interface ConservativeConfig {
   readonly targetActionGap: number;
   /** Cal-QL: raise policy-action Q-values to the batch's Monte-Carlo returns. */
   readonly calibrated: boolean;
+  /** log α′ at the start of the Lagrange variant; default 0 (α′ = 1). CORL's `Scalar(1.0)` is 1. */
+  readonly initialLogMultiplier?: number | undefined;
 }
 
 export interface ActorCriticConfig {
@@ -185,7 +187,7 @@ export const actorCritic = <P extends TensorTree>(
       const actorParams = part.init(actorKey);
       const criticParams = critic.init(criticKey);
       const multiplier = (): TensorTree => {
-        const logMultiplier = tf.scalar(0);
+        const logMultiplier = tf.scalar(conservative?.initialLogMultiplier ?? 0);
         return { logMultiplier, optimizer: lagrangeOptimizer.init({ logMultiplier }) };
       };
       return {

@@ -1,5 +1,5 @@
 import { withMonteCarloReturns } from '@offrl/datasets';
-import { flattenTree } from '@offrl/tensor';
+import { flattenTree, makeKey, type Tensor } from '@offrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deterministicBcActor } from './actor-parts.js';
 import { calql, cql } from './cql.js';
@@ -49,8 +49,10 @@ describe('cql', () => {
     const recipe = cql(pendulum, { ...tiny, lagrange: true, targetActionGap: 5 });
     const { names, state } = oneUpdate(recipe, data.dataset);
     expect(names).toContain('cql/lagrangeLoss');
-    // The gap starts below τ = 5, so the dual step lowers log α′ from 0.
-    expect((state.lagrange['logMultiplier'] as { dataSync(): Float32Array }).dataSync()[0]).toBeLessThan(0);
+    // log α′ starts at CORL's 1; the gap starts below τ = 5, so the dual step lowers it.
+    const logMultiplier = (s: typeof state) => (s.lagrange['logMultiplier'] as Tensor).dataSync()[0]!;
+    expect(logMultiplier(recipe.init(makeKey(0)))).toBe(1);
+    expect(logMultiplier(state)).toBeLessThan(1);
     const options = { batchSize: 16, seed: 5 };
     const straight = trainOffline(recipe, data.dataset, { ...options, steps: 4 }).state;
     const half = trainOffline(recipe, data.dataset, { ...options, steps: 2 }).state;

@@ -34,6 +34,8 @@ export const cqlDefaults = {
   lagrange: false,
   /** `cql_target_action_gap` −1.0. */
   targetActionGap: -1,
+  /** log α′ at the start of the Lagrange variant: 1 (`log_alpha_prime = Scalar(1.0)`, so α′ = e). */
+  initialLogMultiplier: 1,
   /** `cql_max_target_backup` False (0); K samples when on. */
   maxQBackup: 0,
   /** `backup_entropy` False. */
@@ -147,6 +149,7 @@ const build = <P extends TensorTree>(
           lagrange: c.lagrange,
           targetActionGap: c.targetActionGap,
           calibrated: c.calibrated,
+          initialLogMultiplier: c.initialLogMultiplier,
         },
       },
       actor ??
