@@ -59,6 +59,19 @@ describe('brac', () => {
     expect(values(trained.state.critic)).not.toEqual(values(cloned.state.critic));
   });
 
+  it('resumes bit for bit across the switch from π_β’s BC to the agent', () => {
+    const recipe = brac(pendulum, { hiddenSizes: [8], behaviourSteps: 2, warmStart: 0 });
+    const options = { batchSize: 16, seed: 5 };
+    const straight = trainOffline(recipe, data.dataset, { ...options, steps: 4 }).state;
+    const half = trainOffline(recipe, data.dataset, { ...options, steps: 2 }).state;
+    const resumed = trainOffline(recipe, data.dataset, {
+      ...options,
+      steps: 4,
+      resume: { state: half, step: 2 },
+    });
+    expect(values(resumed.state)).toEqual(values(straight));
+  });
+
   it('does not leak tensors across steps (both variants)', () => {
     // 30 updates: the BC phase, the switch at 10, then the agent.
     expectNoLeak(brac(pendulum, { hiddenSizes: [8], behaviourSteps: 10 }), data.dataset);
