@@ -53,6 +53,28 @@ describe('dense', () => {
     },
   );
 
+  it('is one op forward and one op backward, bias and activation fused also under a tape', async () => {
+    const { kernel, bias } = denseInit(makeKey(7), { inputSize: 5, outputSize: 4 });
+    const x = tf.randomNormal([3, 5], 0, 1, 'float32', 8);
+    const dispatched = async () => {
+      const info = await tf.profile(() =>
+        tf.grads((k: Tensor, b: Tensor) =>
+          tf.sum(denseApply({ kernel: k as Tensor2D, bias: b as Tensor1D }, x, { activation: 'relu' })),
+        )([kernel, bias]),
+      );
+      tf.dispose(info.result as Tensor[]);
+      return info.kernels.map((k) => k.name);
+    };
+    // Besides the layer's two ops: the engine's copies of saved tensors (Identity) and the loss's Sum,
+    // its gradient (Reshape, Multiply). No product, Add or Relu is dispatched on its own.
+    // tf.profile runs its function before its first await, so withStockMatMul covers it.
+    for (const names of [await dispatched(), await withStockMatMul(dispatched)]) {
+      expect(names.filter((name) => name === 'OffrlDense')).toHaveLength(1);
+      expect(names.filter((name) => name === 'OffrlDenseBackward')).toHaveLength(1);
+      expect(names.filter((name) => /MatMul|^Add$|^Relu$/.test(name))).toEqual([]);
+    }
+  });
+
   it('stopInputGradient gives a zero input gradient and the same parameter gradients', () => {
     const params = denseInit(makeKey(5), { inputSize: 7, outputSize: 6 });
     const x = tf.randomNormal([4, 7], 0, 1, 'float32', 6);
