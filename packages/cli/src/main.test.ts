@@ -119,18 +119,20 @@ describe('offrl command line', () => {
     try {
       const { code, output } = await runCli(
         'demo',
-        '--steps',
-        '30',
-        '--episodes',
-        '2',
-        '--out',
-        join(dir, 'demo'),
+        ...['--dataset', 'hopper-medium-expert-v0:1', '--steps', '30', '--eval-episodes', '2'],
+        ...['--out', join(dir, 'demo')],
       );
       expect(code).toBe(0);
-      expect(output).toMatch(/== iql on pendulum-medium-v0 \(2 episodes\), 30 updates ==/);
-      expect(output).toMatch(/iql on pendulum-medium-v0:2: 1 seed\(s\), 30 steps, final -?\d+\.\d/);
-      expect(output).toMatch(/bc on pendulum-medium-v0:2: 1 seed\(s\), 30 steps, final -?\d+\.\d/);
+      expect(output).toMatch(
+        /^hopper-medium-expert-v0:1: \d+ transitions, 2 episodes, mean return \d+\.\d, normalised \d+\.\d/,
+      );
+      expect(output).toMatch(/== iql on hopper-medium-expert-v0:1, 30 updates ==/);
+      expect(output).toMatch(/iql on hopper-medium-expert-v0:1: 1 seed\(s\), 30 steps, final -?\d+\.\d/);
+      expect(output).toMatch(/bc on hopper-medium-expert-v0:1: 1 seed\(s\), 30 steps, final -?\d+\.\d/);
       expect(existsSync(join(dir, 'demo', 'report', 'report.html'))).toBe(true);
+      const task = await runCli('demo', '--task', 'ant');
+      expect(task.code).toBe(2);
+      expect(task.errors).toMatch(/--task must be one of hopper, pendulum, got 'ant'/);
     } finally {
       if (cache === undefined) delete process.env['OFFRL_CACHE'];
       else process.env['OFFRL_CACHE'] = cache;
