@@ -18,7 +18,7 @@
  * forms give the same bits.
  *
  * On cpu the JavaScript loops compute in float64 and round to float32 once per stored value (at least
- * as accurate as the op-by-op form); on wasm the same loops run in WebAssembly SIMD (wasm-loops.ts,
+ * as accurate as the op-by-op form); on wasm the same loops run in WebAssembly SIMD (../wasm-loops.ts,
  * ~8× faster) in float32, as the op-by-op form does, with the JavaScript loops as the fallback where
  * they cannot load. So the two backends differ in the last bits, as they do in every other op.
  *
@@ -27,8 +27,9 @@
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { weightsMayBeMutatedInPlace } from '../accel/matmul-kernels.js';
+import { wasmHeapMemory } from '../accel/wasm-heap.js';
 import { type Tensor, tf } from '../tf.js';
-import { loadWasmLoops, type WasmLoops, wasmHeapMemory } from './wasm-loops.js';
+import { loadWasmLoops, type WasmLoops } from '../wasm-loops.js';
 
 type Loop = (
   inputs: readonly Float32Array[],
@@ -43,7 +44,7 @@ interface ElementwiseKernel {
   /** For each output, the index of the input whose buffer it may take over when donated. */
   readonly replaces: readonly number[];
   readonly loop: Loop;
-  /** The same loop in wasm-loops.ts, on heap byte addresses (wasm backend). */
+  /** The same loop in ../wasm-loops.ts, on heap byte addresses (wasm backend). */
   readonly simd: (
     loops: WasmLoops,
     inputs: readonly number[],

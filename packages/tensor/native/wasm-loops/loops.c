@@ -1,8 +1,9 @@
-// The optimiser loops of src/optim/kernels.ts in WebAssembly SIMD-128 (four float32 lanes), for the
-// wasm backend: ~8× faster than the JavaScript loop on 285k parameters. Every element is read before it
-// is written, so an output may be its input (in-place updates of donated buffers). The tail after the
-// last full vector repeats the vector's operations on scalars, in the same order, so each element gets
-// the same float32 result wherever it falls.
+// Elementwise loops of offrl's wasm kernels in WebAssembly SIMD-128 (four float32 lanes): the optimiser
+// updates of src/optim/kernels.ts (~10× faster than JavaScript loops on 285k parameters) and the ReLU
+// derivative and bias gradient of the dense backward (src/nn/dense-kernel.ts). Every element is read
+// before it is written, so an output may be its input (in-place updates of donated buffers). The tail
+// after the last full vector repeats the vector's operations on scalars, in the same order, so each
+// element gets the same float32 result wherever it falls.
 #include <wasm_simd128.h>
 
 // Adam/AdamW for n elements (adam.ts):
@@ -43,4 +44,31 @@ void polyak(const float *t, const float *o, float *out, int n, float tau) {
     wasm_v128_store(out + i, wasm_f32x4_add(ti, wasm_f32x4_mul(r, wasm_f32x4_sub(wasm_v128_load(o + i), ti))));
   }
   for (; i < n; i++) out[i] = t[i] + tau * (o[i] - t[i]);
+}
+
+// Column sums of a row-major [rows, cols] matrix: out[j] = Σ_i x[i, j], each summed from row 0 down in
+// float32 (the bias gradient db = 1ᵀ·dz of a dense layer).
+void column_sums(const float *x, float *out, int rows, int cols) {
+  for (int j = 0; j < cols; j++) out[j] = 0.0f;
+  for (int i = 0; i < rows; i++) {
+    const float *row = x + i * cols;
+    int j = 0;
+    for (; j + 4 <= cols; j += 4)
+      wasm_v128_store(out + j, wasm_f32x4_add(wasm_v128_load(out + j), wasm_v128_load(row + j)));
+    for (; j < cols; j++) out[j] = out[j] + row[j];
+  }
+}
+
+// The ReLU layer's dz = dy ⊙ step(y) (relu′ from the output y, as tfjs's Step then Multiply: dy·1 or
+// dy·0), and its column sums db as column_sums computes them.
+void relu_backward(const float *dy, const float *y, float *dz, float *db, int rows, int cols) {
+  const v128_t zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f);
+  const int size = rows * cols;
+  int i = 0;
+  for (; i + 4 <= size; i += 4) {
+    const v128_t step = wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(y + i), zero), one);
+    wasm_v128_store(dz + i, wasm_f32x4_mul(wasm_v128_load(dy + i), step));
+  }
+  for (; i < size; i++) dz[i] = dy[i] * (y[i] > 0.0f ? 1.0f : 0.0f);
+  column_sums(dz, db, rows, cols);
 }

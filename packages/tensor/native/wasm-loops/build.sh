@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the optimiser loops (loops.c) that src/optim/wasm-loops.ts loads onto tfjs-backend-wasm's
+# Builds the elementwise loops (loops.c) that src/wasm-loops.ts loads onto tfjs-backend-wasm's
 # memory. loops.wasm and build.json are committed, so nothing compiles at install time or in CI; a test
 # checks that build.json's hashes match loops.c, this script and the binary.
 # Needs clang and lld for wasm32 (Debian bookworm: apt-get install -y clang-16 lld-16).
@@ -8,10 +8,12 @@ cd "$(dirname "$0")"
 CLANG=${CLANG:-clang-16}
 OBJDUMP=${OBJDUMP:-llvm-objdump-16}
 
-# No libc, no entry point, tfjs's memory imported, no stack: the module must own no address in a memory
-# tfjs allocates. -ffp-contract=off: no fused multiply-adds, so the vector and scalar paths round alike.
-"$CLANG" --target=wasm32 -O3 -msimd128 -ffp-contract=off -nostdlib -Wl,--no-entry -Wl,--import-memory \
+# No libc (bulk memory turns zero-fill loops into memory.fill), no entry point, tfjs's memory imported,
+# no stack: the module must own no address in a memory tfjs allocates. -ffp-contract=off: no fused
+# multiply-adds, so the vector and scalar paths round alike.
+"$CLANG" --target=wasm32 -O3 -msimd128 -mbulk-memory -ffp-contract=off -nostdlib -Wl,--no-entry -Wl,--import-memory \
   -Wl,-z,stack-size=0 -Wl,--initial-memory=65536 -Wl,--strip-all -Wl,--export=adam -Wl,--export=polyak \
+  -Wl,--export=column_sums -Wl,--export=relu_backward \
   -o loops.wasm loops.c
 
 if "$OBJDUMP" -h loops.wasm | grep -qw DATA; then

@@ -1,5 +1,5 @@
 /**
- * The committed optimiser loops (native/optim-loops): built from the committed source, loaded on the
+ * The committed elementwise loops (native/wasm-loops): built from the committed source, loaded on the
  * wasm backend's heap, and computing in float32 exactly what the op-by-op form computes (each
  * operation rounded to float32, the same order), for whole vectors and for the scalar tail.
  */
@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend.js';
-import { type Tensor, tf } from '../tf.js';
-import { loadWasmLoops, optimLoopsFile, type WasmLoops } from './wasm-loops.js';
+import { initBackend } from './backend.js';
+import { type Tensor, tf } from './tf.js';
+import { loadWasmLoops, type WasmLoops, wasmLoopsFile } from './wasm-loops.js';
 
 let backend: BackendWasm;
 let loops: WasmLoops;
@@ -18,12 +18,12 @@ beforeAll(async () => {
   await initBackend({ backend: 'wasm', quiet: true });
   backend = tf.backend() as BackendWasm;
   const loaded = loadWasmLoops(backend);
-  if (loaded === undefined) throw new Error('the optimiser loops must load on this machine (wasm SIMD)');
+  if (loaded === undefined) throw new Error('the wasm loops must load on this machine (wasm SIMD)');
   loops = loaded;
 });
 
 const sha256 = (url: URL): string => createHash('sha256').update(readFileSync(url)).digest('hex');
-const nativeFile = (name: string): URL => new URL(name, optimLoopsFile);
+const nativeFile = (name: string): URL => new URL(name, wasmLoopsFile);
 
 /** 11 elements: two SIMD vectors and a tail of three. */
 const SIZE = 11;
@@ -31,7 +31,7 @@ const random = (seed: number, low = -2): Tensor => tf.randomUniform([SIZE], low,
 const address = (t: Tensor): number => backend.typedArrayFromHeap(t).byteOffset;
 const f = Math.fround;
 
-describe('optimiser loops in wasm SIMD', () => {
+describe('elementwise loops in wasm SIMD', () => {
   it('are the build of the committed source', () => {
     const build = JSON.parse(readFileSync(nativeFile('build.json'), 'utf8')) as {
       sha256: Record<string, string>;
@@ -76,5 +76,27 @@ describe('optimiser loops in wasm SIMD', () => {
     loops.polyak(address(t), address(o), address(t), SIZE, 0.005);
     expect([...t.dataSync()]).toEqual(expected);
     tf.dispose([t, o]);
+  });
+
+  it('compute the ReLU derivative and column sums in float32 (rows summed from the first down)', () => {
+    // [3, 7]: one full vector and a tail of three per row; y has zeros and negatives.
+    const [rows, cols] = [3, 7];
+    const dy = tf.randomNormal([rows, cols], 0, 1, 'float32', 7);
+    const y = tf.relu(tf.randomNormal([rows, cols], 0, 1, 'float32', 8));
+    const [dz, db, sums] = [tf.zeros([rows, cols]), tf.zeros([cols]), tf.zeros([cols])];
+    loops.relu_backward(address(dy), address(y), address(dz), address(db), rows, cols);
+    loops.column_sums(address(dy), address(sums), rows, cols);
+    const [dyv, yv] = [dy.dataSync(), y.dataSync()] as [Float32Array, Float32Array];
+    const expectedDz = [...dyv].map((g, i) => (yv[i]! > 0 ? g : g * 0));
+    const columnSums = (x: readonly number[]) =>
+      Array.from({ length: cols }, (_, j) => {
+        let total = 0;
+        for (let i = 0; i < rows; i++) total = f(total + x[i * cols + j]!);
+        return total;
+      });
+    expect([...dz.dataSync()]).toEqual(expectedDz);
+    expect([...db.dataSync()]).toEqual(columnSums(expectedDz));
+    expect([...sums.dataSync()]).toEqual(columnSums([...dyv]));
+    tf.dispose([dy, y, dz, db, sums]);
   });
 });
