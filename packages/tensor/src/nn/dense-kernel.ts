@@ -10,7 +10,7 @@
  *   `Transpose`, `Tanh`), so the layer runs on whichever matMul kernels are installed: onnxruntime or
  *   offrl's wasm GEMM (src/accel), the stock XNNPACK ones, or any other backend's.
  *
- * The backward, with dz = dy ⊙ f′(z) (activation.ts writes f′ in terms of y):
+ * The backward, with dz = dy ⊙ f′(z) (f′ written in terms of y, in `denseBackward`):
  *     dx = dz·Wᵀ  (skipped when `inputGradient` is off; see `stopInputGradient` in dense.ts)
  *     dW = xᵀ·dz
  *     db = 1ᵀ·dz  (a ones-row product: 10× faster than `tf.sum(dz, 0)` on stock wasm)
