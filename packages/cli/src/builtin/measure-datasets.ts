@@ -35,6 +35,6 @@ for (const id of process.argv.slice(2)) {
   const m = mean(returns);
   const score = 100 * normalizedScore(request.envId, m);
   console.log(
-    `| \`${id}\` | ${round(dataset.size)} | ${returns.length} | ${quantiles.join(' / ')} | ${round(m)} ± ${round(standardDeviation(returns))} | ${score.toFixed(1)} |`,
+    `| \`${id}\` | ${round(dataset.size)} | ${returns.length} | ${quantiles.join(' / ')} | ${round(m)} ± ${round(standardDeviation(returns))} | ${score.toFixed(1).replace('-', '−')} |`,
   );
 }
