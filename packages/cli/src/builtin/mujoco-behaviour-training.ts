@@ -64,3 +64,17 @@ export const mujocoSac = (task: MujocoTask) => {
     maxEntropyActor(dimensions, { hiddenSizes: mujocoBehaviourTraining.actorHiddenSizes }),
   );
 };
+
+/**
+ * The medium snapshot: the one whose evaluation is nearest a third of the expert's normalised score
+ * (ties: the earlier). Not Pendulum's first-crossing rule (`mediumIndex`): MuJoCo evaluations of a
+ * learning SAC policy jump between snapshots (Walker2d went 1.3 → 14.5 → 2.5 around 15k env steps),
+ * so the first crossing can be a one-off spike and the snapshot before it a near-random policy.
+ */
+export const mediumSnapshotIndex = (scores: readonly number[], expertScore: number): number => {
+  const target = expertScore / 3;
+  return scores.reduce(
+    (best, score, i) => (Math.abs(score - target) < Math.abs(scores[best]! - target) ? i : best),
+    0,
+  );
+};

@@ -2,8 +2,8 @@
  * Turns a finished MuJoCo behaviour run (`train-mujoco-behaviour.ts`'s work directory) into the
  * committed files:
  *   node packages/cli/dist/builtin/select-mujoco-behaviour.js <hopper|halfcheetah|walker2d> <work-dir>
- * The expert is the final actor; the medium actor is the snapshot `mediumIndex` picks from the
- * evaluations (a third of the expert's normalised score, as for Pendulum); the snapshots from the end
+ * The expert is the final actor; the medium actor is the snapshot `mediumSnapshotIndex` picks from the
+ * evaluations (the one nearest a third of the expert's normalised score); the snapshots from the end
  * of the warm-up up to medium are copied too, for medium-replay. Each policy's sampled-action returns
  * are measured on the files as written, and `<task>.json` records the run, the rule and the numbers.
  */
@@ -23,9 +23,9 @@ import {
   loadBehaviourState,
   snapshotPath,
 } from './behaviour-policy.js';
-import { mediumIndex } from './behaviour-training.js';
 import {
   type MujocoTask,
+  mediumSnapshotIndex,
   mujocoBehaviourEnvs,
   mujocoBehaviourTraining,
   mujocoTasks,
@@ -50,11 +50,11 @@ const main = async (t: MujocoTask, directory: string) => {
   };
   const { evaluations } = done;
   const expertEvaluation = evaluations.at(-1)!;
-  const index = mediumIndex(
-    evaluations.map((e) => e.normalizedScore),
+  // The final evaluation is the expert's own: medium is one of the snapshots before it.
+  const index = mediumSnapshotIndex(
+    evaluations.slice(0, -1).map((e) => e.normalizedScore),
     expertEvaluation.normalizedScore,
   );
-  if (index < 0) throw new Error(`${t}: no snapshot reached a third of the expert score`);
   const mediumEvaluation = evaluations[index]!;
   const actorFile = (steps: number) => join(directory, `actor-${steps}.safetensors`);
   const chosen: Record<BehaviourLevel, EvaluationRecord> = {
@@ -90,7 +90,7 @@ const main = async (t: MujocoTask, directory: string) => {
     envId,
     training: { recipe: 'sac (sacDefaults but for the sizes)', envId, envSteps, ...mujocoBehaviourTraining },
     mediumRule:
-      'normalised scores of the snapshots (every snapshotEvery env steps, evaluationEpisodes episodes, mode action); target = final score / 3; the first snapshot reaching the target, or the one before it if closer',
+      'normalised scores of the snapshots before the last (every snapshotEvery env steps, evaluationEpisodes episodes, mode action); target = final score / 3; the snapshot nearest the target (ties: the earlier)',
     expert: records.expert,
     medium: records.medium,
     mediumReplay: {
