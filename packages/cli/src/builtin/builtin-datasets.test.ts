@@ -9,7 +9,13 @@ import { runCli } from '../run-cli.fixture.js';
 import { generateDataset } from './behaviour-datasets.js';
 import { loadBehaviourState, readBehaviourInfo } from './behaviour-policy.js';
 import { mediumIndex } from './behaviour-training.js';
-import { builtinDataset, builtinDatasetPath, cacheDirectory, parseBuiltinId } from './builtin-datasets.js';
+import {
+  behaviourFingerprint,
+  builtinDataset,
+  builtinDatasetPath,
+  cacheDirectory,
+  parseBuiltinId,
+} from './builtin-datasets.js';
 import { replayDatasetAt } from './pendulum-replay.js';
 
 let cache: string;
@@ -128,7 +134,12 @@ describe('built-in Pendulum datasets', () => {
     const request = parseBuiltinId('pendulum-expert-v0:2', 1)!;
     const made = await builtinDataset(request);
     expect(made.cached).toBe(false);
-    expect(made.path).toBe(builtinDatasetPath(request, cache));
+    const fingerprint = await behaviourFingerprint('pendulum');
+    expect(fingerprint).toMatch(/^[0-9a-f]{12}$/);
+    expect(await behaviourFingerprint('hopper')).not.toBe(fingerprint);
+    // The behaviour record's hash is part of the name: retrained policies never hit a stale file.
+    expect(made.path).toBe(join(cache, 'datasets', `pendulum-expert-v0-episodes2-seed1-${fingerprint}.hdf5`));
+    expect(made.path).toBe(builtinDatasetPath(request, fingerprint, cache));
     const again = await builtinDataset(request);
     expect(again.cached).toBe(true);
     expect(arrays(again.dataset)).toEqual(arrays(made.dataset));
@@ -143,7 +154,7 @@ describe('built-in Pendulum datasets', () => {
     const generate = await runCli('datasets', 'generate', 'pendulum-medium-v0:2', '--seed', '4');
     expect(generate.code).toBe(0);
     expect(generate.output).toMatch(
-      /^generated 400 transitions: .*pendulum-medium-v0-episodes2-seed4\.hdf5$/,
+      /^generated 400 transitions: .*pendulum-medium-v0-episodes2-seed4-[0-9a-f]{12}\.hdf5$/,
     );
     expect((await runCli('datasets', 'generate', 'pendulum-medium-v0:2', '--seed', '4')).output).toMatch(
       /^cached/,

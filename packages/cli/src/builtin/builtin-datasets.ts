@@ -3,15 +3,23 @@
  * walker2d), made on first use and cached as D4RL HDF5 files under `$OFFRL_CACHE/datasets/` (default
  * `~/.cache/offrl`). An id may carry a size: `hopper-medium-v0:20` is the 20-episode variant (per
  * policy; medium-replay has one size, the replay data's). Every variant is deterministic from its
- * episodes and seed, so a cached file is what generating it again would give.
+ * episodes, seed and behaviour policies, so a cached file is what generating it again would give; the
+ * file name carries a hash of the task's behaviour record (`<task>.json`), so retrained or reselected
+ * policies never serve a stale cached file.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readD4RL, type TransitionDataset, writeD4RL } from '@offrl/datasets';
 import { type DatasetKind, datasetKinds, generateDataset } from './behaviour-datasets.js';
-import { type BehaviourTask, behaviourTaskSpec, behaviourTasks } from './behaviour-policy.js';
+import {
+  type BehaviourTask,
+  behaviourInfoPath,
+  behaviourTaskSpec,
+  behaviourTasks,
+} from './behaviour-policy.js';
 
 export const builtinDatasetIds: readonly string[] = behaviourTasks.flatMap((task) =>
   datasetKinds.map((kind) => `${task}-${kind}-v0`),
@@ -49,15 +57,26 @@ export const parseBuiltinId = (text: string, seed = 0): BuiltinDatasetRequest | 
 export const cacheDirectory = (env: NodeJS.ProcessEnv = process.env): string =>
   env['OFFRL_CACHE'] || join(homedir(), '.cache', 'offrl');
 
+/** The first 12 hex digits of the sha256 of `<task>.json`, which changes whenever its policies do. */
+export const behaviourFingerprint = async (task: BehaviourTask): Promise<string> =>
+  createHash('sha256')
+    .update(await readFile(behaviourInfoPath(task)))
+    .digest('hex')
+    .slice(0, 12);
+
 /** Where a variant is cached (Pendulum's medium-replay is the one training run's buffer: no seed). */
-export const builtinDatasetPath = (request: BuiltinDatasetRequest, cache = cacheDirectory()): string => {
+export const builtinDatasetPath = (
+  request: BuiltinDatasetRequest,
+  fingerprint: string,
+  cache = cacheDirectory(),
+): string => {
   const variant =
     request.kind !== 'medium-replay'
       ? `-episodes${request.episodes}-seed${request.seed}`
       : request.task === 'pendulum'
         ? ''
         : `-seed${request.seed}`;
-  return join(cache, 'datasets', `${request.id}${variant}.hdf5`);
+  return join(cache, 'datasets', `${request.id}${variant}-${fingerprint}.hdf5`);
 };
 
 export interface BuiltinDataset {
@@ -72,7 +91,7 @@ export const builtinDataset = async (
   request: BuiltinDatasetRequest,
   cache = cacheDirectory(),
 ): Promise<BuiltinDataset> => {
-  const path = builtinDatasetPath(request, cache);
+  const path = builtinDatasetPath(request, await behaviourFingerprint(request.task), cache);
   if (existsSync(path)) return { dataset: await readD4RL(path), path, cached: true };
   const dataset = await generateDataset(request.task, request.kind, {
     episodes: request.episodes,
