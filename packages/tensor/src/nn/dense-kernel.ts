@@ -10,10 +10,12 @@
  *   `Transpose`, `Tanh`), so the layer runs on whichever matMul kernels are installed: onnxruntime or
  *   offrl's wasm GEMM (src/accel), the stock XNNPACK ones, or any other backend's.
  *
- * The backward, with dz = dy ⊙ f′(z) (f′ written in terms of y, in `denseBackward`):
- *     dx = dz·Wᵀ  (skipped when `inputGradient` is off; see `stopInputGradient` in dense.ts)
+ * The backward, with dz = dy ⊙ f′(z) (f′ written in terms of y, in `denseActivationBackward`):
+ *     dx = dz·Wᵀ  (zero when `inputGradient` is off; see `stopInputGradient` in dense.ts)
  *     dW = xᵀ·dz
  *     db = 1ᵀ·dz  (a ones-row product: 10× faster than `tf.sum(dz, 0)` on stock wasm)
+ * dz is computed once per backward call; dx, dW and db are separate gradient closures, each one kernel,
+ * so the products of inputs off the tape's path are never run (`denseGradient`).
  * On wasm, ReLU and linear layers get dz and db from one SIMD pass instead (`relu_backward`,
  * `column_sums` of wasm-loops.ts) in place of `Step`, `Multiply`, a ones row and its product.
  * Where transposed operands are slow (stock XNNPACK takes a scalar path about 12× slower for them,
@@ -28,7 +30,10 @@ import { loadWasmLoops, type WasmLoops } from '../wasm-loops.js';
 import { type Activation, isFusable } from './activation.js';
 
 const DENSE = 'OffrlDense';
-const DENSE_BACKWARD = 'OffrlDenseBackward';
+const DENSE_ACTIVATION_BACKWARD = 'OffrlDenseActivationBackward';
+const DENSE_KERNEL_BACKWARD = 'OffrlDenseKernelBackward';
+const DENSE_BIAS_BACKWARD = 'OffrlDenseBiasBackward';
+const DENSE_INPUT_BACKWARD = 'OffrlDenseInputBackward';
 
 /** Whether transposed operands cost nothing extra: the wasm matMul kernels run on an accelerator. */
 const transposesAreFast = (): boolean => tf.getBackend() === 'wasm' && acceleratedMatMul() !== undefined;
@@ -86,122 +91,194 @@ const denseForward: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   return y;
 };
 
-/**
- * The backward pass as one kernel: outputs [dW, db] or, with `inputGradient`, [dW, db, dx]. Every step
- * is a registered kernel called with the operands its tfjs op would pass, so the bits are those of the
- * op-by-op form.
- */
-/**
- * dz and db by the SIMD loops (wasm, ReLU and linear layers: one pass instead of `Step`, `Multiply`, a
- * ones row and its product), or undefined where the kernels compute them.
- */
-const loopsActivationAndBias = (
-  loops: WasmLoops | undefined,
-  backend: KernelArgs['backend'],
-  { dy, y, activation }: { dy: tf.TensorInfo; y: tf.TensorInfo; activation: Activation },
-): { dz: tf.TensorInfo; biasGradient: tf.TensorInfo } | undefined => {
-  const wasm = backend as BackendWasm;
-  if (loops === undefined || loops.memory !== wasmHeapMemory(wasm)) return undefined;
-  if (activation !== 'relu' && activation !== 'linear') return undefined;
-  const [rows, cols] = dy.shape as [number, number];
-  const biasGradient = wasm.makeOutput([cols], 'float32');
-  const dz = activation === 'relu' ? wasm.makeOutput([rows, cols], 'float32') : dy;
-  // Addresses after the allocations: growing the heap moves nothing but detaches earlier views.
-  const at = (info: tf.TensorInfo) => wasm.typedArrayFromHeap(info).byteOffset;
-  if (activation === 'relu') loops.relu_backward(at(dy), at(y), at(dz), at(biasGradient), rows, cols);
-  else loops.column_sums(at(dy), at(biasGradient), rows, cols);
-  return { dz, biasGradient };
-};
+/** The registered kernel calls a backward kernel makes, and the temporaries it frees when done. */
+interface BackwardOps {
+  run(name: string, operands: KernelArgs['inputs'], attrs?: Record<string, unknown>): tf.TensorInfo;
+  temporary(info: tf.TensorInfo): tf.TensorInfo;
+  filled(value: number, shape: number[]): tf.TensorInfo;
+  product(a: tf.TensorInfo, b: tf.TensorInfo, transposeA?: boolean, transposeB?: boolean): tf.TensorInfo;
+  transpose(t: tf.TensorInfo): tf.TensorInfo;
+  reshape(t: tf.TensorInfo, shape: number[]): tf.TensorInfo;
+  times(a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo;
+}
 
-const denseBackward =
-  (loops: WasmLoops | undefined): tf.KernelFunc =>
-  ({ inputs, attrs, backend }) => {
-    const { dy, x, kernel, y } = inputs as Record<'dy' | 'x' | 'kernel' | 'y', tf.TensorInfo>;
-    const { activation, inputGradient } = attrs as unknown as DenseAttrs;
-    const [batch, inputsSize] = x.shape as [number, number];
-    const outputs = kernel.shape[1]!;
+/**
+ * A backward kernel whose body calls registered kernels with the operands their tfjs ops would pass (so
+ * the bits are those of the op-by-op form); what it marks `temporary` is freed after it returns.
+ */
+const backwardKernel =
+  (body: (args: KernelArgs, ops: BackwardOps) => tf.TensorInfo | tf.TensorInfo[]): tf.KernelFunc =>
+  (args) => {
+    const { backend } = args;
     const temporaries: tf.TensorInfo[] = [];
-    const run = (name: string, operands: KernelArgs['inputs'], kernelAttrs: Record<string, unknown> = {}) =>
-      runRegistered(name, backend, operands, kernelAttrs);
     const temporary = (info: tf.TensorInfo): tf.TensorInfo => {
       temporaries.push(info);
       return info;
     };
-    const filled = (value: number, shape: number[]): tf.TensorInfo => {
-      const values = new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value);
-      return temporary({
-        dataId: (backend as Backend).write(values, shape, 'float32'),
-        shape,
-        dtype: 'float32',
-      });
+    const run: BackwardOps['run'] = (name, operands, attrs = {}) =>
+      runRegistered(name, backend, operands, attrs);
+    const ops: BackwardOps = {
+      run,
+      temporary,
+      filled: (value, shape) => {
+        const values = new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value);
+        return temporary({
+          dataId: (backend as Backend).write(values, shape, 'float32'),
+          shape,
+          dtype: 'float32',
+        });
+      },
+      product: (a, b, transposeA = false, transposeB = false) =>
+        run('BatchMatMul', { a, b }, { transposeA, transposeB }),
+      transpose: (t) => run('Transpose', { x: t }, { perm: [1, 0] }),
+      reshape: (t, shape) => run('Reshape', { x: t }, { shape }),
+      times: (a, b) => run('Multiply', { a, b }),
     };
-    const product = (a: tf.TensorInfo, b: tf.TensorInfo, transposeA = false, transposeB = false) =>
-      run('BatchMatMul', { a, b }, { transposeA, transposeB });
-    const transpose = (t: tf.TensorInfo) => run('Transpose', { x: t }, { perm: [1, 0] });
-    const reshape = (t: tf.TensorInfo, shape: number[]) => run('Reshape', { x: t }, { shape });
-    const times = (a: tf.TensorInfo, b: tf.TensorInfo) => run('Multiply', { a, b });
     try {
-      // dz = dy ⊙ f′(z) by kernels, f′ from y:
-      //   relu′ = step(y), tanh′ = 1 − y², elu′ = 1 + min(y, 0), sigmoid′ = y(1 − y).
-      const kernelsDz = (): tf.TensorInfo => {
-        const one = (): tf.TensorInfo => filled(1, []);
-        switch (activation) {
-          case 'linear':
-            return dy;
-          case 'relu':
-            return temporary(times(dy, temporary(run('Step', { x: y }, { alpha: 0 }))));
-          case 'tanh':
-            return temporary(
-              times(dy, temporary(run('Sub', { a: one(), b: temporary(run('Square', { x: y })) }))),
-            );
-          case 'elu': {
-            const negative = temporary(run('Minimum', { a: y, b: filled(0, []) }));
-            return temporary(times(dy, temporary(run('Add', { a: one(), b: negative }))));
-          }
-          case 'sigmoid':
-            return temporary(times(dy, temporary(times(y, temporary(run('Sub', { a: one(), b: y }))))));
-        }
-      };
-      const fromLoops = loopsActivationAndBias(loops, backend, { dy, y, activation });
-      if (fromLoops !== undefined && fromLoops.dz !== dy) temporary(fromLoops.dz);
-      const dz = fromLoops?.dz ?? kernelsDz();
-      const fast = transposesAreFast();
-      let kernelGradient: tf.TensorInfo;
-      if (fast) kernelGradient = product(x, dz, true, false);
-      else if (outputs === 1)
-        // [1,B]·[B,in] → [1,in] → [in,1]: reshapes are free.
-        kernelGradient = reshape(temporary(product(temporary(reshape(dz, [1, batch])), x)), [inputsSize, 1]);
-      // Transposing x moves B·in floats; transposing dz and the product moves B·out + in·out.
-      else if (batch * inputsSize <= batch * outputs + inputsSize * outputs)
-        kernelGradient = product(temporary(transpose(x)), dz);
-      else kernelGradient = transpose(temporary(product(temporary(transpose(dz)), x)));
-      const biasGradient =
-        fromLoops?.biasGradient ?? reshape(temporary(product(filled(1, [1, batch]), dz)), [outputs]);
-      if (!inputGradient) return [kernelGradient, biasGradient];
-      let inputGradientInfo: tf.TensorInfo;
-      if (fast) inputGradientInfo = product(dz, kernel, false, true);
-      else {
-        const kernelT = outputs === 1 ? reshape(kernel, [1, inputsSize]) : transpose(kernel);
-        inputGradientInfo = product(dz, temporary(kernelT));
-      }
-      return [kernelGradient, biasGradient, inputGradientInfo];
+      return body(args, ops);
     } finally {
       for (const info of temporaries) (backend as Backend).disposeData(info.dataId);
     }
   };
 
+/** The SIMD loops, when they run on this backend's heap (wasm), else undefined. */
+const loopsOnHeap = (loops: WasmLoops | undefined, backend: KernelArgs['backend']): WasmLoops | undefined =>
+  loops !== undefined && loops.memory === wasmHeapMemory(backend as BackendWasm) ? loops : undefined;
+
+/** The heap address of a wasm tensor, read after all allocations (growing the heap detaches views). */
+const heapAddress = (backend: KernelArgs['backend'], info: tf.TensorInfo): number =>
+  (backend as BackendWasm).typedArrayFromHeap(info).byteOffset;
+
+/**
+ * dz = dy ⊙ f′(z) for a non-linear f, with f′ from y: relu′ = step(y), tanh′ = 1 − y², elu′ = 1 + min(y, 0),
+ * sigmoid′ = y(1 − y). Outputs [dz], or [dz, db] where a ReLU layer's SIMD pass gives db with dz.
+ */
+const denseActivationBackward = (loops: WasmLoops | undefined): tf.KernelFunc =>
+  backwardKernel(({ inputs, attrs, backend }, { run, temporary, filled, times }) => {
+    const { dy, y } = inputs as Record<'dy' | 'y', tf.TensorInfo>;
+    const { activation } = attrs as unknown as DenseAttrs;
+    const simd = loopsOnHeap(loops, backend);
+    if (simd !== undefined && activation === 'relu') {
+      const [rows, cols] = dy.shape as [number, number];
+      const wasm = backend as BackendWasm;
+      const biasGradient = wasm.makeOutput([cols], 'float32');
+      const dz = wasm.makeOutput([rows, cols], 'float32');
+      const at = (info: tf.TensorInfo) => heapAddress(backend, info);
+      simd.relu_backward(at(dy), at(y), at(dz), at(biasGradient), rows, cols);
+      return [dz, biasGradient];
+    }
+    const one = (): tf.TensorInfo => filled(1, []);
+    switch (activation) {
+      case 'relu':
+        return [times(dy, temporary(run('Step', { x: y }, { alpha: 0 })))];
+      case 'tanh':
+        return [times(dy, temporary(run('Sub', { a: one(), b: temporary(run('Square', { x: y })) })))];
+      case 'elu': {
+        const negative = temporary(run('Minimum', { a: y, b: filled(0, []) }));
+        return [times(dy, temporary(run('Add', { a: one(), b: negative })))];
+      }
+      case 'sigmoid':
+        return [times(dy, temporary(times(y, temporary(run('Sub', { a: one(), b: y })))))];
+      case 'linear':
+        throw new Error('dense: a linear layer has dz = dy');
+    }
+  });
+
+/**
+ * dW = xᵀ·dz. Where transposes are slow: (xᵀ)·dz or (dzᵀ·x)ᵀ, whichever moves fewer floats.
+ */
+const denseKernelBackward: tf.KernelFunc = backwardKernel(
+  ({ inputs }, { temporary, product, transpose, reshape }) => {
+    const { x, dz } = inputs as Record<'x' | 'dz', tf.TensorInfo>;
+    const [batch, inputsSize] = x.shape as [number, number];
+    const outputs = dz.shape[1]!;
+    if (transposesAreFast()) return product(x, dz, true, false);
+    // [1,B]·[B,in] → [1,in] → [in,1]: reshapes are free.
+    if (outputs === 1)
+      return reshape(temporary(product(temporary(reshape(dz, [1, batch])), x)), [inputsSize, 1]);
+    // Transposing x moves B·in floats; transposing dz and the product moves B·out + in·out.
+    if (batch * inputsSize <= batch * outputs + inputsSize * outputs)
+      return product(temporary(transpose(x)), dz);
+    return transpose(temporary(product(temporary(transpose(dz)), x)));
+  },
+);
+
+/**
+ * db = 1ᵀ·dz: a ones-row product (10× faster than `Sum` on stock wasm), or for a linear layer on wasm one
+ * SIMD column-sum pass (tanh, ELU and sigmoid layers keep the product, and with it their bits).
+ */
+const denseBiasBackward = (loops: WasmLoops | undefined): tf.KernelFunc =>
+  backwardKernel(({ inputs, attrs, backend }, { temporary, filled, product, reshape }) => {
+    const { dz } = inputs as { dz: tf.TensorInfo };
+    const { activation } = attrs as unknown as DenseAttrs;
+    const [rows, cols] = dz.shape as [number, number];
+    const simd = activation === 'linear' ? loopsOnHeap(loops, backend) : undefined;
+    if (simd === undefined) return reshape(temporary(product(filled(1, [1, rows]), dz)), [cols]);
+    const biasGradient = (backend as BackendWasm).makeOutput([cols], 'float32');
+    simd.column_sums(heapAddress(backend, dz), heapAddress(backend, biasGradient), rows, cols);
+    return biasGradient;
+  });
+
+/**
+ * dx = dz·Wᵀ, with the transpose explicit where transposed operands are slow. A one-output layer (a Q or
+ * V head) has dx = dz ⊙ wᵀ, an outer product: a broadcast `Multiply` gives the same bits (one product
+ * per entry, nothing summed) about 10× faster than a K = 1 GEMM on onnxruntime (4 ms for 7936 rows).
+ */
+const denseInputBackward: tf.KernelFunc = backwardKernel(
+  ({ inputs }, { temporary, product, transpose, reshape, times }) => {
+    const { dz, kernel } = inputs as Record<'dz' | 'kernel', tf.TensorInfo>;
+    const [inputsSize, outputs] = kernel.shape as [number, number];
+    if (outputs === 1) return times(dz, temporary(reshape(kernel, [1, inputsSize])));
+    if (transposesAreFast()) return product(dz, kernel, false, true);
+    return product(dz, temporary(transpose(kernel)));
+  },
+);
+
+/** Runs a backward kernel through the engine (so its outputs are tracked tensors). */
+const runBackward = (name: string, inputs: Record<string, Tensor>, attrs: object = {}): Tensor[] => {
+  const out = tf
+    .engine()
+    .runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap);
+  return Array.isArray(out) ? (out as Tensor[]) : [out as Tensor];
+};
+
+const registerBackwardKernels = (): void => {
+  const loops = () => (tf.getBackend() === 'wasm' ? loadWasmLoops(tf.backend() as BackendWasm) : undefined);
+  ensureRegistered(DENSE_ACTIVATION_BACKWARD, () => denseActivationBackward(loops()));
+  ensureRegistered(DENSE_KERNEL_BACKWARD, () => denseKernelBackward);
+  ensureRegistered(DENSE_BIAS_BACKWARD, () => denseBiasBackward(loops()));
+  ensureRegistered(DENSE_INPUT_BACKWARD, () => denseInputBackward);
+};
+
+/**
+ * The dz of the dense node whose gradient closures the tape runs now. tfjs's tape calls a node's
+ * closures right after its gradient function, so when the next dense node's gradient starts, this one
+ * is done with: freeing it then keeps one dz alive at a time, as when dz was a kernel's temporary (the
+ * last one goes with the backward pass's scope; disposing a disposed tensor does nothing).
+ */
+let pendingDz: Tensor | undefined;
+
+/**
+ * dz, which every input's gradient needs, is computed here, once per backward call. The products run
+ * inside the closures, and tfjs's tape calls only the closures of inputs on the path from the
+ * differentiated tensors to the loss: a critic evaluated with constant parameters (an actor's
+ * Q(s, π(s))) gets no dW or db products, a layer fed with constants no dx product.
+ */
 const denseGradient: tf.GradConfig['gradFunc'] = (dy, saved, attrs) => {
   const [x, kernel, y] = saved as [Tensor2D, Tensor2D, Tensor2D];
-  ensureRegistered(DENSE_BACKWARD, () =>
-    denseBackward(tf.getBackend() === 'wasm' ? loadWasmLoops(tf.backend() as BackendWasm) : undefined),
-  );
-  const [kernelGradient, biasGradient, inputGradient] = tf
-    .engine()
-    .runKernel(DENSE_BACKWARD, { dy, x, kernel, y } as unknown as tf.NamedTensorMap, attrs) as Tensor[];
+  const { activation, inputGradient } = attrs as unknown as DenseAttrs;
+  registerBackwardKernels();
+  pendingDz?.dispose();
+  pendingDz = undefined;
+  const [dz, biasGradient] =
+    activation === 'linear'
+      ? [dy as Tensor]
+      : runBackward(DENSE_ACTIVATION_BACKWARD, { dy: dy as Tensor, y }, { activation });
+  if (dz !== dy) pendingDz = dz;
   return {
-    x: () => inputGradient ?? tf.zerosLike(x),
-    kernel: () => kernelGradient!,
-    bias: () => biasGradient!,
+    x: () => (inputGradient ? runBackward(DENSE_INPUT_BACKWARD, { dz: dz!, kernel })[0]! : tf.zerosLike(x)),
+    kernel: () => runBackward(DENSE_KERNEL_BACKWARD, { x, dz: dz! })[0]!,
+    bias: () => biasGradient ?? runBackward(DENSE_BIAS_BACKWARD, { dz: dz! }, { activation })[0]!,
   };
 };
 

@@ -53,26 +53,48 @@ describe('dense', () => {
     },
   );
 
-  it('is one op forward and one op backward, bias and activation fused also under a tape', async () => {
+  it('is one op forward; backward runs dz, then only the products of the gradients the tape asks for', async () => {
     const { kernel, bias } = denseInit(makeKey(7), { inputSize: 5, outputSize: 4 });
     const x = tf.randomNormal([3, 5], 0, 1, 'float32', 8);
-    const dispatched = async () => {
-      const info = await tf.profile(() =>
-        tf.grads((k: Tensor, b: Tensor) =>
-          tf.sum(denseApply({ kernel: k as Tensor2D, bias: b as Tensor1D }, x, { activation: 'relu' })),
-        )([kernel, bias]),
-      );
+    const layer = (x: Tensor, k: Tensor, b: Tensor) =>
+      tf.sum(denseApply({ kernel: k as Tensor2D, bias: b as Tensor1D }, x, { activation: 'relu' }));
+    const dispatched = async (f: () => Tensor[]) => {
+      const before = tf.memory().numTensors;
+      const info = await tf.profile(f);
       tf.dispose(info.result as Tensor[]);
+      expect(tf.memory().numTensors).toBe(before);
       return info.kernels.map((k) => k.name);
     };
-    // Besides the layer's two ops: the engine's copies of saved tensors (Identity) and the loss's Sum,
-    // its gradient (Reshape, Multiply). No product, Add or Relu is dispatched on its own.
+    const count = (names: string[], name: string) => names.filter((n) => n === name).length;
+    // Parameters only (x is data): dz and db in one ReLU pass, then dW; no dx.
+    const parameters = () => tf.grads((k: Tensor, b: Tensor) => layer(x, k, b))([kernel, bias]);
+    // x only (the layer's parameters held constant, as a critic inside an actor's loss): dz, then dx.
+    const input = () => tf.grads((x: Tensor) => layer(x, kernel, bias))([x]);
+    // Besides these: the engine's copies of saved tensors (Identity) and the loss's Sum, its gradient
+    // (Reshape, Multiply). No product, Add or Relu is dispatched on its own.
     // tf.profile runs its function before its first await, so withStockMatMul covers it.
-    for (const names of [await dispatched(), await withStockMatMul(dispatched)]) {
-      expect(names.filter((name) => name === 'OffrlDense')).toHaveLength(1);
-      expect(names.filter((name) => name === 'OffrlDenseBackward')).toHaveLength(1);
+    for (const names of [await dispatched(parameters), await withStockMatMul(() => dispatched(parameters))]) {
+      expect(count(names, 'OffrlDense')).toBe(1);
+      expect(count(names, 'OffrlDenseActivationBackward')).toBe(1);
+      expect(count(names, 'OffrlDenseKernelBackward')).toBe(1);
+      expect(count(names, 'OffrlDenseBiasBackward')).toBe(0);
+      expect(count(names, 'OffrlDenseInputBackward')).toBe(0);
       expect(names.filter((name) => /MatMul|^Add$|^Relu$/.test(name))).toEqual([]);
     }
+    for (const names of [await dispatched(input), await withStockMatMul(() => dispatched(input))]) {
+      expect(count(names, 'OffrlDenseActivationBackward')).toBe(1);
+      expect(count(names, 'OffrlDenseInputBackward')).toBe(1);
+      expect(count(names, 'OffrlDenseKernelBackward')).toBe(0);
+      expect(count(names, 'OffrlDenseBiasBackward')).toBe(0);
+      expect(names.filter((name) => /MatMul|^Add$|^Relu$/.test(name))).toEqual([]);
+    }
+    // Each closure's bits are those of the full backward's.
+    const [dxAlone] = input();
+    const [dx, dk, db] = tf.grads(layer)([x, kernel, bias]);
+    const [dkAlone, dbAlone] = parameters();
+    expect(dxAlone!.dataSync()).toEqual(dx!.dataSync());
+    expect(dkAlone!.dataSync()).toEqual(dk!.dataSync());
+    expect(dbAlone!.dataSync()).toEqual(db!.dataSync());
   });
 
   it('stopInputGradient gives a zero input gradient and the same parameter gradients', () => {
