@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TransitionDataset } from '@offrl/datasets';
 import {
+  assertFiniteState,
   loadOnlineCheckpoint,
   type OnlineCheckpoint,
   type Recipe,
@@ -15,6 +16,7 @@ import {
   trainOnline,
 } from '@offrl/recipes';
 import { disposeTree, makeKey, type TensorTree } from '@offrl/tensor';
+import { explainDivergence, type LastCheckpoint } from './diverged-run.js';
 import { formatProgress } from './progress.js';
 import type { OnlinePhase, RunConfig } from './run-config.js';
 import { appendMetrics, type RunFiles, writeSummary } from './run-directory.js';
@@ -42,6 +44,8 @@ export const runOnline = async (
   const started = Date.now();
   const startSteps = resume?.progress.envSteps ?? 0;
   let lastScore: number | undefined;
+  let lastCheckpoint: LastCheckpoint | undefined =
+    resume === undefined ? undefined : { where: files.dir, at: `env step ${resume.progress.envSteps}` };
   const result = await trainOnline(recipe, {
     envId: config.env,
     envSteps: online.envSteps,
@@ -88,7 +92,14 @@ export const runOnline = async (
         })}`,
       );
     },
-    onCheckpoint: (checkpoint) => saveOnlineCheckpoint(files.dir, checkpoint),
+    onCheckpoint: async (checkpoint) => {
+      // A checkpoint is only ever a good one: a non-finite parameter stops the run here instead.
+      assertFiniteState(checkpoint.state, checkpoint.progress.updates);
+      await saveOnlineCheckpoint(files.dir, checkpoint);
+      lastCheckpoint = { where: files.dir, at: `env step ${checkpoint.progress.envSteps}` };
+    },
+  }).catch((error: unknown) => {
+    throw explainDivergence(error, lastCheckpoint);
   });
   const evaluations = result.progress.evaluations;
   const final = evaluations[evaluations.length - 1];

@@ -9,6 +9,7 @@ export * from './behaviour-regularised-actor.js';
 export * from './brac.js';
 export * from './carry-over.js';
 export * from './cql.js';
+export * from './divergence.js';
 export * from './evaluate.js';
 export * from './iql.js';
 export * from './max-entropy-actor.js';

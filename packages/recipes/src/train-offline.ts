@@ -4,7 +4,8 @@
  * so the same seed on the same backend reproduces a run bit for bit. A recipe whose definition includes
  * data preprocessing (`PreparingRecipe`: TD3+BC's state normalisation, IQL's reward scale) gets its
  * statistics from the whole dataset before the first update, holds them in its state, and every batch
- * is preprocessed on its typed arrays before it becomes tensors.
+ * is preprocessed on its typed arrays before it becomes tensors. A NaN or ±Inf metric stops the run
+ * with a `TrainingDivergedError` naming the update and the terms.
  */
 import { createBatch, sampleInto, type TransitionSource } from '@offrl/datasets';
 import {
@@ -18,6 +19,7 @@ import {
   type TensorTree,
 } from '@offrl/tensor';
 import { batchToTensors } from './batch-tensors.js';
+import { nonFiniteTerms, readMetrics, TrainingDivergedError } from './divergence.js';
 import { type Preprocessing, preparesData, preprocessBatch } from './preprocessing.js';
 import type { Recipe } from './recipe.js';
 
@@ -96,17 +98,18 @@ export const trainOffline = <S extends TensorTree>(
     disposeTree(tensors as unknown as TensorTree);
     disposeTree(state);
     state = next;
-    const report = step % logEvery === 0 || step === steps;
-    // Reading metrics forces a device sync; do it only when reporting.
-    if (report) lastMetrics = readMetrics(metrics);
+    // Read every step: the divergence guard (divergence.ts) stops at the first non-finite term.
+    lastMetrics = readMetrics(metrics);
     for (const metric of Object.values(metrics)) metric.dispose();
-    if (report) onLog?.(step, lastMetrics);
+    const diverged = nonFiniteTerms(lastMetrics);
+    if (diverged !== undefined) {
+      disposeTree(state);
+      throw new TrainingDivergedError(step, diverged);
+    }
+    if (step % logEvery === 0 || step === steps) onLog?.(step, lastMetrics);
   }
   return { state, steps, lastMetrics };
 };
-
-const readMetrics = (metrics: Readonly<Record<string, Scalar>>): Record<string, number> =>
-  Object.fromEntries(Object.entries(metrics).map(([name, value]) => [name, value.dataSync()[0]!]));
 
 /** A state that counts its own updates (`state.step`) must agree with the step it is resumed at. */
 const assertStepCounter = (state: TensorTree, step: number): void => {

@@ -29,13 +29,13 @@ import {
   type Key,
   makeKey,
   normal,
-  type Scalar,
   seedFromKey,
   splitKey,
   type TensorTree,
   tf,
 } from '@offrl/tensor';
 import { batchToTensors } from './batch-tensors.js';
+import { nonFiniteTerms, readMetrics, TrainingDivergedError } from './divergence.js';
 import { evaluate } from './evaluate.js';
 import { OnlineBuffer, type OnlineBufferSnapshot } from './online-buffer.js';
 import { type Preprocessing, preparesData, preprocessBatch } from './preprocessing.js';
@@ -309,9 +309,15 @@ export const trainOnline = async <S extends TensorTree>(
           disposeTree(state);
           state = next;
           updates++;
-          const report = updates % o.logEvery === 0;
-          if (report) o.onLog?.({ phase: 'online', envSteps, updates, metrics: readMetrics(metrics) });
+          // Read every update: the divergence guard (divergence.ts) stops at the first non-finite term.
+          const values = readMetrics(metrics);
           for (const metric of Object.values(metrics)) metric.dispose();
+          const diverged = nonFiniteTerms(values);
+          if (diverged !== undefined) {
+            disposeTree(state);
+            throw new TrainingDivergedError(updates, diverged);
+          }
+          if (updates % o.logEvery === 0) o.onLog?.({ phase: 'online', envSteps, updates, metrics: values });
         }
       }
 
@@ -457,9 +463,6 @@ const resolve = <S extends TensorTree>(recipe: Recipe<S>, options: OnlineTrainin
     resume: options.resume,
   };
 };
-
-const readMetrics = (metrics: Readonly<Record<string, Scalar>>): Record<string, number> =>
-  Object.fromEntries(Object.entries(metrics).map(([name, value]) => [name, value.dataSync()[0]!]));
 
 const assertEnvFits = (recipe: Recipe<TensorTree>, env: VectorEnv): void => {
   const { observationDim, actionDim } = recipe.dimensions;

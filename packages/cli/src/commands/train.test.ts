@@ -121,3 +121,28 @@ describe('offrl train and eval', () => {
     expect(errors).toContain('checkpoint.safetensors');
   }, 60_000);
 });
+
+describe('offrl train, divergence', () => {
+  it('stops a diverging run, naming the update and the loss term, and writes no NaN checkpoint', async () => {
+    const dir = join(root, 'run');
+    // A critic step size of 1e30 blows the parameters up at the first update; the next loss overflows.
+    const { code, errors } = await runCli(
+      'train',
+      'td3bc',
+      ...small,
+      '--set',
+      'criticLearningRate=1e30',
+      '--steps',
+      '40',
+      '--eval-every',
+      '20',
+      '--out',
+      dir,
+    );
+    expect(code).toBe(1);
+    expect(errors).toMatch(/training diverged at update \d+: 'critic\/loss' = (Infinity|NaN)/);
+    expect(errors).toContain('No checkpoint was written before it.');
+    expect(existsSync(join(dir, 'checkpoint.safetensors'))).toBe(false);
+    expect(existsSync(join(dir, 'summary.json'))).toBe(false);
+  });
+});
