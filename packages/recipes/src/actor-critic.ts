@@ -182,6 +182,8 @@ export const actorCritic = <P extends TensorTree>(
   return {
     name,
     dimensions,
+    // Cal-QL's bound reads G_t in every batch, at the TD discount.
+    ...(config.conservative?.calibrated ? { monteCarloDiscount: config.discount } : {}),
     init: (key) => {
       const [actorKey, criticKey] = splitKey(key, 2) as [Key, Key];
       const actorParams = part.init(actorKey);
@@ -249,7 +251,7 @@ export const actorCritic = <P extends TensorTree>(
           if (conservative.calibrated && lowerBound === undefined) {
             throw new Error(
               `${name}: the batch has no Monte-Carlo returns for Cal-QL's bound; ` +
-                'train on withMonteCarloReturns(dataset, { discount }) from @offrl/datasets',
+                'train on withRecipeReturns(recipe, dataset)',
             );
           }
           penaltyInputs = {

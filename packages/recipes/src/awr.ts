@@ -41,6 +41,8 @@ export const awrDefaults = {
   valueLearningRate: 1e-4,
   /** d3rlpy's default encoder, 256-256. */
   hiddenSizes: [256, 256] as readonly number[],
+  /** γ of the Monte-Carlo returns the value is regressed on: `gamma` 0.99. */
+  discount: 0.99,
 };
 
 export type AwrConfig = typeof awrDefaults;
@@ -73,6 +75,7 @@ export const awr = <P extends TensorTree = GaussianPolicyParams>(
   return {
     name: 'awr',
     dimensions,
+    monteCarloDiscount: c.discount,
     init: (key) => {
       const [actorKey, valueKey] = splitKey(key, 2) as [Key, Key];
       const actorParams = part.init(actorKey);
@@ -90,7 +93,7 @@ export const awr = <P extends TensorTree = GaussianPolicyParams>(
         const { observations, actions, mcReturns } = batch;
         if (mcReturns === undefined) {
           throw new Error(
-            'awr: the batch has no Monte-Carlo returns; train on withMonteCarloReturns(dataset, { discount }) from @offrl/datasets',
+            'awr: the batch has no Monte-Carlo returns; train on withRecipeReturns(recipe, dataset)',
           );
         }
         // A = G − V(s) with the V before this update, a constant to both losses.

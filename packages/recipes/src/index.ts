@@ -17,6 +17,7 @@ export * from './online-buffer.js';
 export * from './online-checkpoint-file.js';
 export * from './preprocessing.js';
 export * from './recipe.js';
+export * from './recipe-returns.js';
 export * from './registry.js';
 export * from './rlpd.js';
 export * from './sac.js';

@@ -57,4 +57,9 @@ export interface Recipe<S extends TensorTree = TensorTree> {
    * recipe without it (a deterministic actor) is explored by the online loop's Gaussian noise on `act`.
    */
   explore?(state: S, observations: Tensor2D, key: Key): Tensor2D;
+  /**
+   * Set when every batch must carry Monte-Carlo returns G_t at this discount (AWR's targets, Cal-QL's
+   * bound): `withRecipeReturns` adds them to a dataset, and the online loop keeps them for its rows.
+   */
+  readonly monteCarloDiscount?: number;
 }

@@ -33,6 +33,7 @@ export const withStateNormalisation = <S extends TensorTree>(
   return {
     name: recipe.name,
     dimensions: recipe.dimensions,
+    ...(recipe.monteCarloDiscount === undefined ? {} : { monteCarloDiscount: recipe.monteCarloDiscount }),
     prepare: (dataset) => (normalise ? { observations: observationNormaliser(dataset) } : {}),
     preprocessingOf: (state) => readPreprocessing(state.preprocessing),
     init: (key, preprocessing) => ({

@@ -424,8 +424,14 @@ const resolve = <S extends TensorTree>(recipe: Recipe<S>, options: OnlineTrainin
     if (offline.dataset.observationDim !== observationDim || offline.dataset.actionDim !== actionDim)
       throw new Error(`${where}: the offline dataset's dimensions do not match the recipe's`);
   }
+  // The recipe's own need first (AWR, Cal-QL), else whatever the dataset's returns imply.
   const mcReturnDiscount =
-    offline?.dataset.mcReturns !== undefined ? (offline.mcReturnDiscount ?? 0.99) : undefined;
+    recipe.monteCarloDiscount ??
+    (offline?.dataset.mcReturns !== undefined ? (offline.mcReturnDiscount ?? 0.99) : undefined);
+  if (mcReturnDiscount !== undefined && offline !== undefined && offline.dataset.mcReturns === undefined)
+    throw new Error(
+      `${where}: the recipe's batches need Monte-Carlo returns and the offline dataset has none; pass withRecipeReturns(recipe, dataset)`,
+    );
   const appended = offline !== undefined && bufferPolicy === 'append' ? offline.dataset.size : 0;
   const evaluateEvery = options.evaluateEvery ?? 5000;
   if (evaluateEvery % numEnvs !== 0)

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { recipeDefaults, recipeNames } from '@offrl/recipes';
 import { flattenTree, loadSafetensors } from '@offrl/tensor';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.fixture.js';
@@ -145,4 +146,35 @@ describe('offrl train, divergence', () => {
     expect(existsSync(join(dir, 'checkpoint.safetensors'))).toBe(false);
     expect(existsSync(join(dir, 'summary.json'))).toBe(false);
   });
+});
+
+describe('offrl train, every recipe', () => {
+  it('trains each registered recipe from the command line, incl. those that read Monte-Carlo returns', async () => {
+    for (const name of recipeNames()) {
+      // Tiny networks: every option naming hidden sizes gets one layer of 8.
+      const sizes = Object.keys(recipeDefaults[name]!)
+        .filter((key) => /hiddenSizes$/i.test(key))
+        .flatMap((key) => ['--set', `${key}=[8]`]);
+      const dir = join(root, name);
+      const { code, errors } = await runCli(
+        'train',
+        name,
+        '--dataset',
+        'pendulum-scripted',
+        ...sizes,
+        '--batch-size',
+        '16',
+        '--steps',
+        '4',
+        '--eval-every',
+        '4',
+        '--eval-episodes',
+        '1',
+        '--out',
+        dir,
+      );
+      expect({ name, code, errors }).toEqual({ name, code: 0, errors: '' });
+      expect(existsSync(join(dir, 'summary.json'))).toBe(true);
+    }
+  }, 120_000);
 });

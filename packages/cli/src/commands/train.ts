@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type BufferPolicy, makeRecipe } from '@offrl/recipes';
+import { type BufferPolicy, makeRecipe, withRecipeReturns } from '@offrl/recipes';
 import { initBackend, type TensorTree } from '@offrl/tensor';
 import { integerOption, noExtraArguments } from '../arguments.js';
 import { loadCheckpoint } from '../checkpoint.js';
@@ -148,7 +148,11 @@ const runTrain: Command['run'] = async (argv, print) => {
 
   const files = runFiles(dir);
   const recipe = makeRecipe(config.recipe, config.dimensions, { ...config.overrides });
-  const dataset = config.dataset === undefined ? undefined : (await loadDataset(config.dataset)).dataset;
+  // With Monte-Carlo returns when the recipe's batches read them (AWR, Cal-QL).
+  const dataset =
+    config.dataset === undefined
+      ? undefined
+      : withRecipeReturns(recipe, (await loadDataset(config.dataset)).dataset);
   print(`run directory: ${dir}`);
   if (config.online !== undefined) {
     await runOnline(recipe, { ...config, online: config.online }, dataset, files, print);
