@@ -13,8 +13,12 @@ import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
   options: {
-    recipes: { type: 'string', default: 'bc,td3bc,iql,awac' },
-    datasets: { type: 'string', default: 'pendulum-medium-v0:100,pendulum-medium-expert-v0:100' },
+    recipes: { type: 'string', default: 'bc,td3bc,iql,awac,awr,sac' },
+    datasets: {
+      type: 'string',
+      default:
+        'pendulum-medium-v0:100,pendulum-medium-expert-v0:100,hopper-medium-expert-v0,halfcheetah-medium-v0,walker2d-medium-v0',
+    },
     seeds: { type: 'string', default: '2' },
     steps: { type: 'string', default: '3000' },
   },
