@@ -145,6 +145,12 @@ describe('offrl train, divergence', () => {
     expect(errors).toContain('No checkpoint was written before it.');
     expect(existsSync(join(dir, 'checkpoint.safetensors'))).toBe(false);
     expect(existsSync(join(dir, 'summary.json'))).toBe(false);
+    // Nothing to resume from: say so, not ENOENT.
+    const resumed = await runCli('train', '--resume', dir);
+    expect(resumed.code).toBe(1);
+    expect(resumed.errors).toContain(
+      `${dir} has no checkpoint yet (the run stopped before its first evaluation): start it again without --resume`,
+    );
   });
 });
 

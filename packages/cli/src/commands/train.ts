@@ -3,6 +3,7 @@
  * `--env-steps`), or both in turn (offline pretraining, then online fine-tuning); `--resume DIR`
  * continues any of them from the run directory's last checkpoint, bit for bit.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BufferPolicy, makeRecipe, withRecipeReturns } from '@offrl/recipes';
@@ -92,11 +93,12 @@ const runTrain: Command['run'] = async (argv, print) => {
     const stored = readRunConfig<RunConfig>(dir);
     if (stored.online !== undefined) {
       // Online runs resume from their state and replay-buffer checkpoint (online-run.ts).
-      if (!onlineCheckpointExists(dir)) throw new Error(`${dir} has no online checkpoint yet`);
+      if (!onlineCheckpointExists(dir)) throw new Error(noCheckpointYet(dir));
       const envSteps = integerOption('env-steps', values['env-steps'], stored.online.envSteps);
       config = { ...stored, online: { ...stored.online, envSteps } };
       updateRunConfig(runFiles(dir), config);
     } else {
+      if (!existsSync(runFiles(dir).checkpoint)) throw new Error(noCheckpointYet(dir));
       const checkpoint = await loadCheckpoint(runFiles(dir).checkpoint);
       config = { ...checkpoint.config, steps: integerOption('steps', values.steps, checkpoint.config.steps) };
       state = checkpoint.state;
@@ -168,6 +170,9 @@ const runTrain: Command['run'] = async (argv, print) => {
   }
   return 0;
 };
+
+const noCheckpointYet = (dir: string): string =>
+  `${dir} has no checkpoint yet (the run stopped before its first evaluation): start it again without --resume`;
 
 const datasetLabel = (dataset: string): string =>
   (dataset.split(/[\\/]/).pop() ?? dataset).replace(/\.(hdf5|h5)$/i, '').replace(/[^A-Za-z0-9._-]/g, '_');
