@@ -4,8 +4,8 @@
 // mean ± std and IQM over seeds, next to BC). Runs are kept under runs/results/ and reused when their
 // summary exists, so an interrupted regeneration continues.
 //   node scripts/results.mjs [--recipes bc,iql,...] [--datasets id,...] [--seeds N] [--steps N]
-// CQL is not in the default list: at its 3×256 critics and 30 sampled actions an update takes ≈ 0.35 s
-// here, so its 4 runs would add ≈ 70 minutes; `--recipes cql` runs it with its short-run preset.
+// CQL is not in the default list: at its 3×256 critics and 30 sampled actions an update takes ≈ 0.3 s
+// here, ≈ 15–20 minutes per run; `--recipes cql` runs it with its short-run preset.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
