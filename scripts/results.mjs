@@ -2,12 +2,12 @@
 // `pnpm results`: trains each recipe on each built-in dataset for several seeds with the offrl command,
 // then writes docs/results.md from `offrl report --json` (normalised scores ×100, final evaluation,
 // mean ± std and IQM over seeds, next to BC). Runs are kept under runs/results/ and reused when their
-// summary exists, so an interrupted regeneration continues.
+// summary exists, so an interrupted regeneration continues (from each run's last checkpoint).
 //   node scripts/results.mjs [--recipes bc,iql,...] [--datasets id,...] [--seeds N] [--steps N]
 // CQL is not in the default list: at its 3×256 critics and 30 sampled actions an update takes ≈ 0.3 s
 // here, ≈ 15–20 minutes per run; `--recipes cql` runs it with its short-run preset.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -60,8 +60,10 @@ for (const dataset of datasets) {
         `${recipe}-${dataset.replace(/[^A-Za-z0-9._-]/g, '_')}-${steps}-seed${seed}`,
       );
       if (!existsSync(join(dir, 'summary.json'))) {
-        if (existsSync(join(dir, 'config.json'))) offrl(['train', '--resume', dir]);
+        if (existsSync(join(dir, 'checkpoint.safetensors'))) offrl(['train', '--resume', dir]);
         else {
+          // Killed before its first checkpoint: nothing to continue, start it over.
+          rmSync(dir, { recursive: true, force: true });
           const evalEvery = String(Math.ceil(steps / 3));
           offrl(
             ['train', recipe, '--dataset', dataset, '--steps', String(steps), '--seed', String(seed)].concat(
