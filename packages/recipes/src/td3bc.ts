@@ -6,13 +6,12 @@
  * The actor is a part (actor-parts.ts): any actor that needs only `CriticSignals` fits.
  *
  * The paper's state normalisation (`normalize=True`: s ← (s − μ)/(σ + 10⁻³) with the dataset's
- * statistics, also at evaluation) is part of the recipe (`prepare`, preprocessing.ts): the training loop
- * normalises every batch and `act` normalises the environment's observations with the statistics held
- * in the state.
+ * statistics, also at evaluation) is part of the recipe through `withStateNormalisation`: the training
+ * loop normalises every batch and `act` normalises the environment's observations with the statistics
+ * held in the state.
  */
 import { smoothTargetActions } from '@offrl/actors';
 import { ensembleMin, qEnsemble, tdRegressionLoss, tdTarget } from '@offrl/critics';
-import { observationNormaliser } from '@offrl/datasets';
 import {
   type AdamState,
   adam,
@@ -35,14 +34,9 @@ import {
   deterministicBcActor,
 } from './actor-parts.js';
 import { carryOver } from './carry-over.js';
-import {
-  normaliseInput,
-  type PreparingRecipe,
-  type PreprocessingState,
-  preprocessingState,
-  readPreprocessing,
-} from './preprocessing.js';
-import type { Dimensions } from './recipe.js';
+import type { PreparingRecipe } from './preprocessing.js';
+import type { Dimensions, Recipe } from './recipe.js';
+import { type NormalisedState, withStateNormalisation } from './state-normalisation.js';
 
 /** Defaults of the TD3_BC reference code (`sfujim/TD3_BC` `main.py`, `TD3_BC.py`), also CORL `td3_bc.py`. */
 export const td3bcDefaults = {
@@ -69,7 +63,7 @@ export const td3bcDefaults = {
 
 export type Td3bcConfig = typeof td3bcDefaults;
 
-export type Td3bcState<P extends TensorTree = MlpParams> = {
+type Td3bcCoreState<P extends TensorTree> = {
   readonly actor: P;
   readonly actorTarget: P;
   readonly critic: MlpParams;
@@ -78,9 +72,10 @@ export type Td3bcState<P extends TensorTree = MlpParams> = {
   readonly criticOptimizer: AdamState;
   /** Updates applied so far (int32 scalar): where a resumed run picks up the policy delay. */
   readonly step: Tensor;
-  /** The observation statistics the run trains with (identity without `normaliseObservations`). */
-  readonly preprocessing: PreprocessingState;
 };
+
+/** With `preprocessing`: the observation statistics the run trains with (identity without `normaliseObservations`). */
+export type Td3bcState<P extends TensorTree = MlpParams> = NormalisedState<Td3bcCoreState<P>>;
 
 export const td3bc = <P extends TensorTree = MlpParams>(
   dimensions: Dimensions,
@@ -101,12 +96,10 @@ export const td3bc = <P extends TensorTree = MlpParams>(
   const criticOptimizer = adam({ learningRate: c.criticLearningRate });
   const smoothing = { noise: c.policyNoise, noiseClip: c.noiseClip, actionScale: dimensions.actionScale };
 
-  return {
+  const core: Recipe<Td3bcCoreState<P>> = {
     name: 'td3bc',
     dimensions,
-    prepare: (dataset) => (c.normaliseObservations ? { observations: observationNormaliser(dataset) } : {}),
-    preprocessingOf: (state) => readPreprocessing(state.preprocessing),
-    init: (key, preprocessing) => {
+    init: (key) => {
       const [actorKey, criticKey] = splitKey(key, 2) as [Key, Key];
       const actorParams = part.init(actorKey);
       const criticParams = critic.init(criticKey);
@@ -118,7 +111,6 @@ export const td3bc = <P extends TensorTree = MlpParams>(
         actorOptimizer: part.optimizer.init(actorParams),
         criticOptimizer: criticOptimizer.init(criticParams),
         step: tf.scalar(0, 'int32'),
-        preprocessing: preprocessingState(dimensions.observationDim, preprocessing),
       };
     },
     update: (state, batch, { key, step }) =>
@@ -143,7 +135,6 @@ export const td3bc = <P extends TensorTree = MlpParams>(
           critic: criticNext.params,
           criticOptimizer: criticNext.state,
           step: tf.add(state.step, tf.scalar(1, 'int32')),
-          preprocessing: carryOver(state.preprocessing),
         };
         if ((step + 1) % c.policyDelay !== 0) {
           return {
@@ -186,7 +177,7 @@ export const td3bc = <P extends TensorTree = MlpParams>(
           metrics: { ...criticStep.metrics, ...actorStep.metrics },
         };
       }),
-    act: (state, observations) =>
-      tf.tidy(() => part.act(state.actor, normaliseInput(state.preprocessing, observations))),
+    act: (state, observations) => part.act(state.actor, observations),
   };
+  return withStateNormalisation(core, c.normaliseObservations);
 };
