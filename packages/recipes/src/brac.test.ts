@@ -1,15 +1,20 @@
-import { flattenTree, makeKey, splitKey, type TensorTree } from '@offrl/tensor';
+import { makeKey, splitKey } from '@offrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { brac } from './brac.js';
-import { expectNoLeak, oneUpdate, pendulum, trainAndEvaluate } from './learning.fixture.js';
+import {
+  expectExactResume,
+  expectNoLeak,
+  oneUpdate,
+  pendulum,
+  stateValues,
+  trainAndEvaluate,
+} from './learning.fixture.js';
 import { pendulumMixedDataset, pendulumScriptedDataset, type ScriptedDataset } from './scripted-dataset.js';
 import { trainOffline } from './train-offline.js';
 
 let data: ScriptedDataset;
 /** Without π_β's BC phase: the agent's terms from the first update. */
 const agentOnly = { hiddenSizes: [8], behaviourSteps: 0 };
-
-const values = (tree: TensorTree) => flattenTree(tree).map(({ tensor }) => Array.from(tensor.dataSync()));
 
 beforeAll(async () => {
   data = await pendulumScriptedDataset({ episodes: 20, seed: 0 });
@@ -48,28 +53,20 @@ describe('brac', () => {
     const cloned = run(150);
     // BC phase: the likelihood of the data rises; only π_β moved.
     expect(cloned.lastMetrics['bc/logProb']!).toBeGreaterThan(run(1).lastMetrics['bc/logProb']! + 0.5);
-    expect(values(cloned.state.actor.policy)).toEqual(values(start.actor.policy));
-    expect(values(cloned.state.critic)).toEqual(values(start.critic));
-    expect(values(cloned.state.actor.behaviour)).not.toEqual(values(start.actor.behaviour));
+    expect(stateValues(cloned.state.actor.policy)).toEqual(stateValues(start.actor.policy));
+    expect(stateValues(cloned.state.critic)).toEqual(stateValues(start.critic));
+    expect(stateValues(cloned.state.actor.behaviour)).not.toEqual(stateValues(start.actor.behaviour));
     // Agent phase: π_β stays exactly as pretrained; the policy and critics move.
     const trained = run(170);
     expect(trained.lastMetrics['kl/divergence']).toBeDefined();
-    expect(values(trained.state.actor.behaviour)).toEqual(values(cloned.state.actor.behaviour));
-    expect(values(trained.state.actor.policy)).not.toEqual(values(cloned.state.actor.policy));
-    expect(values(trained.state.critic)).not.toEqual(values(cloned.state.critic));
+    expect(stateValues(trained.state.actor.behaviour)).toEqual(stateValues(cloned.state.actor.behaviour));
+    expect(stateValues(trained.state.actor.policy)).not.toEqual(stateValues(cloned.state.actor.policy));
+    expect(stateValues(trained.state.critic)).not.toEqual(stateValues(cloned.state.critic));
   });
 
   it('resumes bit for bit across the switch from π_β’s BC to the agent', () => {
     const recipe = brac(pendulum, { hiddenSizes: [8], behaviourSteps: 2, warmStart: 0 });
-    const options = { batchSize: 16, seed: 5 };
-    const straight = trainOffline(recipe, data.dataset, { ...options, steps: 4 }).state;
-    const half = trainOffline(recipe, data.dataset, { ...options, steps: 2 }).state;
-    const resumed = trainOffline(recipe, data.dataset, {
-      ...options,
-      steps: 4,
-      resume: { state: half, step: 2 },
-    });
-    expect(values(resumed.state)).toEqual(values(straight));
+    expectExactResume(recipe, data.dataset, 2, 4);
   });
 
   it('does not leak tensors across steps (both variants)', () => {

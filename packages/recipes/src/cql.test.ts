@@ -1,9 +1,9 @@
 import { withMonteCarloReturns } from '@offrl/datasets';
-import { flattenTree, makeKey, type Tensor } from '@offrl/tensor';
+import { makeKey, type Tensor } from '@offrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deterministicBcActor } from './actor-parts.js';
 import { calql, cql } from './cql.js';
-import { expectNoLeak, oneUpdate, pendulum } from './learning.fixture.js';
+import { expectExactResume, expectNoLeak, oneUpdate, pendulum } from './learning.fixture.js';
 import { pendulumScriptedDataset, type ScriptedDataset } from './scripted-dataset.js';
 import { trainOffline } from './train-offline.js';
 
@@ -14,9 +14,6 @@ beforeAll(async () => {
 });
 
 const tiny = { criticHiddenSizes: [8], actorHiddenSizes: [8], samples: 3 };
-
-const values = (state: Parameters<typeof flattenTree>[0]) =>
-  flattenTree(state).map(({ path, tensor }) => [path, Array.from(tensor.dataSync())]);
 
 describe('cql', () => {
   it('logs the conservative gap next to the SAC terms', () => {
@@ -53,15 +50,7 @@ describe('cql', () => {
     const logMultiplier = (s: typeof state) => (s.lagrange['logMultiplier'] as Tensor).dataSync()[0]!;
     expect(logMultiplier(recipe.init(makeKey(0)))).toBe(1);
     expect(logMultiplier(state)).toBeLessThan(1);
-    const options = { batchSize: 16, seed: 5 };
-    const straight = trainOffline(recipe, data.dataset, { ...options, steps: 4 }).state;
-    const half = trainOffline(recipe, data.dataset, { ...options, steps: 2 }).state;
-    const resumed = trainOffline(recipe, data.dataset, {
-      ...options,
-      steps: 4,
-      resume: { state: half, step: 2 },
-    });
-    expect(values(resumed.state)).toEqual(values(straight));
+    expectExactResume(recipe, data.dataset, 2, 4);
   });
 
   it('takes a max-Q backup over sampled next actions', () => {

@@ -50,3 +50,25 @@ export const oneUpdate = <S extends TensorTree>(recipe: Recipe<S>, dataset: Tran
   });
   return { names: Object.keys(lastMetrics).sort(), metrics: lastMetrics, state };
 };
+
+/** Every leaf's path and values, to compare states exactly. */
+export const stateValues = (state: TensorTree) =>
+  flattenTree(state).map(({ path, tensor }) => [path, Array.from(tensor.dataSync())]);
+
+/** `total` updates in one run equal `split` updates, then the run resumed to `total` (batch 16, seed 5). */
+export const expectExactResume = <S extends TensorTree>(
+  recipe: Recipe<S>,
+  dataset: TransitionSource,
+  split: number,
+  total: number,
+): void => {
+  const options = { batchSize: 16, seed: 5 };
+  const straight = trainOffline(recipe, dataset, { ...options, steps: total }).state;
+  const half = trainOffline(recipe, dataset, { ...options, steps: split }).state;
+  const resumed = trainOffline(recipe, dataset, {
+    ...options,
+    steps: total,
+    resume: { state: half, step: split },
+  });
+  expect(stateValues(resumed.state)).toEqual(stateValues(straight));
+};

@@ -1,8 +1,8 @@
 import { sample } from '@offrl/datasets';
-import { flattenTree, makeKey, type TensorTree } from '@offrl/tensor';
+import { makeKey } from '@offrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { batchToTensors } from './batch-tensors.js';
-import { expectNoLeak, oneUpdate, pendulum } from './learning.fixture.js';
+import { expectNoLeak, oneUpdate, pendulum, stateValues } from './learning.fixture.js';
 import { rlpd } from './rlpd.js';
 import { pendulumScriptedDataset, type ScriptedDataset } from './scripted-dataset.js';
 
@@ -12,22 +12,20 @@ beforeAll(async () => {
   data = await pendulumScriptedDataset({ episodes: 4, seed: 0 });
 });
 
-const values = (tree: TensorTree) => flattenTree(tree).map(({ tensor }) => Array.from(tensor.dataSync()));
-
 describe('rlpd', () => {
   it('steps the critic on every update and the actor on every utd-th', () => {
     const recipe = rlpd(pendulum, { hiddenSizes: [8], members: 4, utd: 3 });
     const batch = batchToTensors(sample(data.dataset, 16, 1));
     let state = recipe.init(makeKey(0));
-    const actors = [values(state.actor)];
-    const critics = [values(state.critic)];
+    const actors = [stateValues(state.actor)];
+    const critics = [stateValues(state.critic)];
     const logged: string[][] = [];
     for (let step = 0; step < 3; step++) {
       const { state: next, metrics } = recipe.update(state, batch, { key: makeKey(10 + step), step });
       logged.push(Object.keys(metrics).sort());
       state = next;
-      actors.push(values(state.actor));
-      critics.push(values(state.critic));
+      actors.push(stateValues(state.actor));
+      critics.push(stateValues(state.critic));
     }
     // Updates 0 and 1: critic only; update 2 (step % 3 = 2): actor and temperature too.
     expect(actors[1]).toEqual(actors[0]);

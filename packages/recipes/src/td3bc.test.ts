@@ -1,7 +1,7 @@
 import { flattenTree, tf } from '@offrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { advantageWeightedActor } from './actor-parts.js';
-import { pendulum, trainAndEvaluate } from './learning.fixture.js';
+import { expectExactResume, pendulum, trainAndEvaluate } from './learning.fixture.js';
 import { pendulumScriptedDataset, type ScriptedDataset } from './scripted-dataset.js';
 import { td3bc } from './td3bc.js';
 import { trainOffline } from './train-offline.js';
@@ -20,9 +20,6 @@ const testConfig = {
   discount: 0.9,
   polyak: 0.05,
 };
-
-const values = (state: Parameters<typeof flattenTree>[0]) =>
-  flattenTree(state).map(({ path, tensor }) => [path, Array.from(tensor.dataSync())]);
 
 describe('td3bc on a scripted Pendulum dataset', () => {
   it('learns: the policy swings up far better than an untrained one', { timeout: 60_000 }, async () => {
@@ -45,15 +42,8 @@ describe('td3bc on a scripted Pendulum dataset', () => {
 
   it('resumes bit for bit: 5 steps equal 3 steps then 2 more', () => {
     const recipe = td3bc(pendulum, { hiddenSizes: [8] });
+    expectExactResume(recipe, data.dataset, 3, 5);
     const options = { batchSize: 16, seed: 5 };
-    const straight = trainOffline(recipe, data.dataset, { ...options, steps: 5 }).state;
-    const half = trainOffline(recipe, data.dataset, { ...options, steps: 3 }).state;
-    const resumed = trainOffline(recipe, data.dataset, {
-      ...options,
-      steps: 5,
-      resume: { state: half, step: 3 },
-    });
-    expect(values(resumed.state)).toEqual(values(straight));
     const again = trainOffline(recipe, data.dataset, { ...options, steps: 3 }).state;
     expect(() =>
       trainOffline(recipe, data.dataset, { ...options, steps: 5, resume: { state: again, step: 2 } }),
