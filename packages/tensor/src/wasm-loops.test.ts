@@ -1,13 +1,7 @@
-/**
- * The committed elementwise loops (native/wasm-loops): built from the committed source, loaded on the
- * wasm backend's heap, and computing in float32 exactly what the op-by-op form computes (each
- * operation rounded to float32, the same order), for whole vectors and for the scalar tail.
- */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
+import { expectBuiltFromSources } from './native-build.fixture.js';
 import { type Tensor, tf } from './tf.js';
 import { loadWasmLoops, type WasmLoops, wasmLoopsFile } from './wasm-loops.js';
 
@@ -22,9 +16,6 @@ beforeAll(async () => {
   loops = loaded;
 });
 
-const sha256 = (url: URL): string => createHash('sha256').update(readFileSync(url)).digest('hex');
-const nativeFile = (name: string): URL => new URL(name, wasmLoopsFile);
-
 /** 11 elements: two SIMD vectors and a tail of three. */
 const SIZE = 11;
 const random = (seed: number, low = -2): Tensor => tf.randomUniform([SIZE], low, 2, 'float32', seed);
@@ -33,11 +24,7 @@ const f = Math.fround;
 
 describe('elementwise loops in wasm SIMD', () => {
   it('are the build of the committed source', () => {
-    const build = JSON.parse(readFileSync(nativeFile('build.json'), 'utf8')) as {
-      sha256: Record<string, string>;
-    };
-    for (const name of ['loops.c', 'build.sh', 'loops.wasm'])
-      expect(build.sha256[name], `${name} is not what build.sh last built`).toBe(sha256(nativeFile(name)));
+    expectBuiltFromSources(new URL('./', wasmLoopsFile), ['loops.c', 'build.sh', 'loops.wasm']);
   });
 
   it('compute Adam in float32, vectors and tail alike', () => {

@@ -2,11 +2,10 @@
  * The committed wasm GEMM binaries: built from the committed source (hashes in build.json, written by
  * build.sh), loadable in both builds on the wasm backend's heap, and refusing operands elsewhere.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
+import { expectBuiltFromSources } from '../native-build.fixture.js';
 import { tf } from '../tf.js';
 import { loadWasmGemm, WASM_SIMD_LEVELS, wasmGemmFile } from './wasm-gemm.js';
 
@@ -14,20 +13,13 @@ beforeAll(async () => {
   await initBackend({ backend: 'wasm', quiet: true });
 });
 
-const nativeFile = (name: string): URL => new URL(`../../native/wasm-gemm/${name}`, import.meta.url);
-const sha256 = (url: URL): string => createHash('sha256').update(readFileSync(url)).digest('hex');
-
 describe('the wasm GEMM binaries', () => {
   it('were built from the committed gemm.c and build.sh (rerun native/wasm-gemm/build.sh after editing)', () => {
-    const build = JSON.parse(readFileSync(nativeFile('build.json'), 'utf8')) as {
-      sha256: Record<string, string>;
-    };
-    for (const name of ['gemm.c', 'build.sh'])
-      expect(build.sha256[name], `${name} changed since the last build`).toBe(sha256(nativeFile(name)));
-    for (const level of WASM_SIMD_LEVELS)
-      expect(build.sha256[`gemm-${level}.wasm`], `gemm-${level}.wasm is not build.sh's output`).toBe(
-        sha256(wasmGemmFile(level)),
-      );
+    expectBuiltFromSources(new URL('./', wasmGemmFile(WASM_SIMD_LEVELS[0]!)), [
+      'gemm.c',
+      'build.sh',
+      ...WASM_SIMD_LEVELS.map((level) => `gemm-${level}.wasm`),
+    ]);
   });
 
   it('load in both builds and multiply on the heap: [[1,2],[3,4]]ᵀ·[[5],[6]] = [[23],[34]]', () => {
