@@ -1,6 +1,6 @@
 import { makeKey, splitKey } from '@offrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { brac } from './brac.js';
+import { brac, bracDefaults, bracPresets } from './brac.js';
 import {
   expectExactResume,
   expectNoLeak,
@@ -9,6 +9,7 @@ import {
   stateValues,
   trainAndEvaluate,
 } from './learning.fixture.js';
+import { makeRecipe } from './registry.js';
 import { pendulumMixedDataset, pendulumScriptedDataset, type ScriptedDataset } from './scripted-dataset.js';
 import { trainOffline } from './train-offline.js';
 
@@ -94,5 +95,12 @@ describe('brac', () => {
     // Measured (seed 0, 2000 steps): −749 against the random episodes' −1210 (BC ≈ −1150). With BRAC's
     // α = 1 the policy stays near the cloned mixture (−1418); at the reference rates 3e-4, −1313.
     expect(learned.after).toBeGreaterThan(mixed.randomReturn + 300);
+  });
+
+  it('builds with each preset through the registry (presets are valid configuration)', () => {
+    for (const preset of Object.values(bracPresets)) {
+      expect(makeRecipe('brac', pendulum, { ...preset }).name).toBe('brac');
+    }
+    expect(bracPresets.shortRun.behaviourSteps).toBeLessThan(bracDefaults.behaviourSteps);
   });
 });

@@ -47,6 +47,17 @@ export const bracDefaults = {
 
 export type BracConfig = typeof bracDefaults;
 
+/** Settings for runs much shorter than BRAC's, as data (`offrl train brac --set key=value`). */
+export const bracPresets = {
+  /**
+   * offrl's, for runs of a few thousand updates (docs/results.md: 3000): BRAC's 300 000 π_β updates
+   * and 20 000-update warm start would fill the whole run, so the Q term would never start. π_β gets
+   * the first 1000 updates and the agent's warm start 200 of the remaining ones: proportions chosen for
+   * the run's length, not tuned.
+   */
+  shortRun: { behaviourSteps: 1000, warmStart: 200 },
+} satisfies Record<string, Partial<BracConfig>>;
+
 export type BracState = ActorCriticState<BehaviourRegularisedActorParams>;
 
 export const brac = (dimensions: Dimensions, config: Partial<BracConfig> = {}): Recipe<BracState> => {

@@ -2,8 +2,9 @@ import { withMonteCarloReturns } from '@offrl/datasets';
 import { makeKey, type Tensor } from '@offrl/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deterministicBcActor } from './actor-parts.js';
-import { calql, cql } from './cql.js';
+import { calql, calqlPresets, cql, cqlPresets } from './cql.js';
 import { expectExactResume, expectNoLeak, oneUpdate, pendulum } from './learning.fixture.js';
+import { makeRecipe } from './registry.js';
 import { pendulumScriptedDataset, type ScriptedDataset } from './scripted-dataset.js';
 import { trainOffline } from './train-offline.js';
 
@@ -79,5 +80,15 @@ describe('calql (offline phase)', () => {
     // Same init, batch and samples: Cal-QL's push-down term is never below CQL's (max(Q, G) ≥ Q).
     expect(calibrated['cql/pushDown']).toBeGreaterThanOrEqual(plain['cql/pushDown']!);
     expectNoLeak(calql(pendulum, tiny), withReturns);
+  });
+});
+
+describe('cql and calql presets', () => {
+  it('build through the registry (presets are valid configuration)', () => {
+    for (const preset of Object.values(cqlPresets))
+      expect(makeRecipe('cql', pendulum, { ...preset }).name).toBe('cql');
+    for (const preset of Object.values(calqlPresets)) {
+      expect(makeRecipe('calql', pendulum, { ...preset }).name).toBe('calql');
+    }
   });
 });

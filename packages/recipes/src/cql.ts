@@ -117,6 +117,12 @@ export const calqlPresets = {
     criticHiddenSizes: [256, 256, 256, 256],
     targetEntropy: 0,
   },
+  /**
+   * offrl's, for Pendulum runs of a few thousand updates before fine-tuning: `cqlPresets.pendulumShortRun`
+   * (weight 5, actor and critic 1e-3) for the same reason, that at the references' rates the policy
+   * barely moves in so few updates. Carried over from CQL, not tuned for Cal-QL.
+   */
+  pendulumShortRun: { alpha: 5, actorLearningRate: 1e-3, criticLearningRate: 1e-3 },
 } satisfies Record<string, Partial<CqlConfig>>;
 
 export type CqlState<P extends TensorTree = MaxEntropyActorParams> = NormalisedState<ActorCriticState<P>>;
