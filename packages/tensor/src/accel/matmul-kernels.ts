@@ -31,6 +31,8 @@ type MatMulKernel = (typeof KERNELS)[number];
 
 interface AcceleratedConfig extends tf.KernelConfig {
   readonly offrlAccelerated: { readonly provider: GemmEngine['provider']; readonly threads: number };
+  /** The engine the kernels run on, for offrl's kernels that call it directly (nn/mlp-kernel.ts). */
+  readonly engine: GemmEngine;
   readonly stock: tf.KernelConfig;
 }
 
@@ -275,6 +277,7 @@ export const installAcceleratedMatMul = (engine: GemmEngine): void => {
       backendName: 'wasm',
       kernelFunc,
       offrlAccelerated,
+      engine,
       stock,
     };
     tf.registerKernel(config);
@@ -312,6 +315,9 @@ export const withStockMatMul = <T>(f: () => T): T => {
 /** The engine behind the wasm matMul kernels, or undefined when they are stock. */
 export const acceleratedMatMul = (): AcceleratedConfig['offrlAccelerated'] | undefined =>
   acceleratedConfig('BatchMatMul')?.offrlAccelerated;
+
+/** The GEMM engine itself (to call it without a kernel around each product), or undefined. */
+export const acceleratedEngine = (): GemmEngine | undefined => acceleratedConfig('BatchMatMul')?.engine;
 
 /**
  * Whether parameters may be overwritten in place (donated optimiser updates) on the current backend. On

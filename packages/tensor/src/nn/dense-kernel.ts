@@ -234,6 +234,21 @@ const denseInputBackward: tf.KernelFunc = backwardKernel(
   },
 );
 
+/**
+ * dz = dy ⊙ f′(z) of a tanh, ELU or sigmoid layer from its output y, the kernel the dense gradient runs
+ * (for the fused MLP's output layer, nn/mlp-kernel.ts; it frees what it is given back).
+ */
+export const activationBackward = (
+  backend: KernelArgs['backend'],
+  dy: tf.TensorInfo,
+  y: tf.TensorInfo,
+  activation: 'tanh' | 'elu' | 'sigmoid',
+): tf.TensorInfo => {
+  registerBackwardKernels();
+  const [dz] = [runRegistered(DENSE_ACTIVATION_BACKWARD, backend, { dy, y }, { activation })].flat();
+  return dz!;
+};
+
 /** Runs a backward kernel through the engine (so its outputs are tracked tensors). */
 const runBackward = (name: string, inputs: Record<string, Tensor>, attrs: object = {}): Tensor[] => {
   const out = tf

@@ -5,4 +5,5 @@ export * from './ensemble.js';
 export * from './init.js';
 export * from './layer-norm.js';
 export * from './mlp.js';
+export { FUSED_OUTPUT_ACTIVATIONS, withPerLayerMlp } from './mlp-kernel.js';
 export * from './shapes.js';

@@ -16,6 +16,7 @@ import { type DenseParams, denseApply, denseInit } from './dense.js';
 import { assertDropoutRate, dropoutApply } from './dropout.js';
 import type { Initializer } from './init.js';
 import { type LayerNormParams, layerNormApply, layerNormInit } from './layer-norm.js';
+import { fusedMlp } from './mlp-kernel.js';
 import { assertShape } from './shapes.js';
 
 export interface MlpSpec {
@@ -132,8 +133,26 @@ export const mlpApply = (
     assertShape(`${name}.${id}`, 'kernel', layer.kernel, [sizes[i]!, sizes[i + 1]!]);
     return layer;
   };
+  const depth = spec.hiddenSizes.length;
+  const outputActivation = spec.outputActivation ?? 'linear';
+  // The whole MLP as one tape node where the products are accelerated (mlp-kernel.ts).
+  if (
+    spec.layerNorm !== true &&
+    (activation === 'relu' || depth === 0) &&
+    (rate === 0 || options.training !== true)
+  ) {
+    const ids = [...spec.hiddenSizes.map((_, i) => hiddenLayerName(i)), OUTPUT_LAYER];
+    const layers = ids.map((id, i) => {
+      const layer = kernelOf(id, i);
+      assertShape(`${name}.${id}`, 'bias', layer.bias, [sizes[i + 1]!]);
+      return layer;
+    });
+    assertShape(`${name}.${ids[0]}`, 'input', x, [-1, spec.inputSize]);
+    const fused = fusedMlp(x, layers, outputActivation, options.stopInputGradient !== true);
+    if (fused !== undefined) return fused;
+  }
   let h: Tensor = x;
-  for (let i = 0; i < spec.hiddenSizes.length; i++) {
+  for (let i = 0; i < depth; i++) {
     const layer = `${name}.${hiddenLayerName(i)}`;
     const denseParams = kernelOf(hiddenLayerName(i), i);
     const denseOptions = { name: layer, stopInputGradient: i === 0 && options.stopInputGradient === true };
@@ -150,10 +169,10 @@ export const mlpApply = (
       name: layer,
     });
   }
-  return denseApply(kernelOf(OUTPUT_LAYER, spec.hiddenSizes.length), h, {
+  return denseApply(kernelOf(OUTPUT_LAYER, depth), h, {
     name: `${name}.${OUTPUT_LAYER}`,
-    activation: spec.outputActivation ?? 'linear',
-    stopInputGradient: spec.hiddenSizes.length === 0 && options.stopInputGradient === true,
+    activation: outputActivation,
+    stopInputGradient: depth === 0 && options.stopInputGradient === true,
   });
 };
 
