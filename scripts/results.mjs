@@ -4,7 +4,7 @@
 // final evaluation, mean ± std and IQM over seeds, next to BC), and an offline-to-online table from
 // each run's summary (the score after offline pretraining and after online fine-tuning). Runs are kept
 // under runs/results/ and reused when their summary exists, so an interrupted regeneration continues
-// (from each run's last checkpoint).
+// (from each run's last checkpoint). A '## Findings' section written by hand below the tables is kept.
 //   node scripts/results.mjs [--recipes bc,iql,...] [--datasets id,...] [--seeds N] [--steps N]
 //     [--online-recipes iql,calql,rlpd,...] [--online-datasets id,...] [--online-seeds N]
 //     [--pretrain-steps N] [--env-steps M] [--utd U] [--all]
@@ -272,5 +272,11 @@ if (onlineRuns.length > 0 || onlineLimited.length > 0) {
     '',
   );
 }
-writeFileSync(join(root, 'docs', 'results.md'), lines.join('\n'));
+// The findings written by hand below the tables (from a '## Findings' heading on) are kept.
+const resultsPath = join(root, 'docs', 'results.md');
+const findings = existsSync(resultsPath)
+  ? readFileSync(resultsPath, 'utf8').split(/^## Findings$/m)[1]
+  : undefined;
+if (findings !== undefined) lines.push(`## Findings${findings.trimEnd()}`, '');
+writeFileSync(resultsPath, lines.join('\n'));
 console.log(lines.join('\n'));
