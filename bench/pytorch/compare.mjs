@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // Interleaved rounds, same machine: offrl's `recipes.<name>.update` against this directory's PyTorch
-// implementation of CORL's update steps (corl_updates.py). Each round runs, in this order, one process
-// each:
+// implementation of CORL's update steps (corl_updates.py). Each round runs, for each algorithm in
+// turn, these five configurations in this order, one process each:
 //   pytorch-1  PyTorch, 1 thread (torch.set_num_threads(1), OPENBLAS_NUM_THREADS=1), taskset -c 0
 //   ort-1      offrl, OFFRL_MATMUL=ort, OFFRL_NATIVE_THREADS=1,                    taskset -c 0
 //   wasm-1     offrl, OFFRL_MATMUL=wasm (offrl's wasm SIMD GEMM, one thread),       taskset -c 0
-//   pytorch-2  PyTorch, 2 threads (OPENBLAS_NUM_THREADS=2),                         taskset -c 0,1
+//   pytorch-2  PyTorch, 2 threads (OPENBLAS_NUM_THREADS=2, OMP_WAIT_POLICY=PASSIVE),  taskset -c 0,1
 //   ort-2      offrl, OFFRL_MATMUL=ort, OFFRL_NATIVE_THREADS=2,                    taskset -c 0,1
 // and prints one JSON object per measurement, then per-round ratios offrl / PyTorch and their median
 // and range over rounds.
+//
+// Children are spawned asynchronously, so SIGINT/SIGTERM reach the handlers below at once: they
+// stop the running child, resume the paused jobs and exit.
 //
 // During the two-thread steps the processes listed in /tmp/offrl-results.pids (one id per line:
 // another engineer's long jobs pinned to core 1) are paused with SIGSTOP and resumed with SIGCONT
@@ -40,13 +43,22 @@ const python = option('python', '/usr/bin/python3');
 const pidFile = option('pid-file', '/tmp/offrl-results.pids');
 const script = join(here, 'corl_updates.py');
 const WATCHDOG_S = 170;
+// A two-thread step pauses the other jobs for at most this long (the watchdog is the backstop).
+const CHILD_TIMEOUT_S = 150;
 
 const pytorch = (threads) => ({
   kind: 'pytorch',
   threads,
   cpus: threads === 1 ? '0' : '0,1',
-  cmd: [python, script, '--threads', String(threads), '--algos', algos.join(',')],
-  env: { OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) },
+  cmd: [python, script, '--threads', String(threads)],
+  // Two threads: torch's OpenMP pool must not spin. With GOMP's default (active) waiting, the spinning
+  // workers and OpenBLAS's pool fight over the 2 shared cores and an IQL update took 150 ms instead of
+  // 12 (README); offrl's onnxruntime sessions likewise run with allow_spinning = 0.
+  env: {
+    OPENBLAS_NUM_THREADS: String(threads),
+    OMP_NUM_THREADS: String(threads),
+    ...(threads > 1 ? { OMP_WAIT_POLICY: 'PASSIVE' } : {}),
+  },
   cwd: here,
 });
 const offrl = (provider, threads) => ({
@@ -57,7 +69,6 @@ const offrl = (provider, threads) => ({
   env: {
     OFFRL_MATMUL: provider,
     OFFRL_NATIVE_THREADS: String(threads),
-    OFFRL_BENCH_ONLY: algos.join(','),
   },
   cwd: root,
 });
@@ -138,10 +149,16 @@ const pauseAll = () => {
 process.on('exit', () => resumeAll('exit'));
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
+    child?.kill('SIGTERM');
     resumeAll(sig);
     process.exit(130);
   });
 }
+process.on('unhandledRejection', (error) => {
+  resumeAll('unhandledRejection');
+  console.error(error);
+  process.exit(1);
+});
 process.on('uncaughtException', (error) => {
   resumeAll('uncaughtException');
   console.error(error);
@@ -150,20 +167,40 @@ process.on('uncaughtException', (error) => {
 
 // ---------------------------------------------------------------- running one configuration
 
-const run = (name, round) => {
+let child = null;
+
+/** Runs one configuration for one algorithm in its own process (asynchronous, so that the signal
+ * handlers above can run while it does); returns its ms per update, or undefined. */
+const run = async (name, algo, round) => {
   const c = configs[name];
   const twoThreads = c.threads === 2;
+  const cmd = c.kind === 'pytorch' ? [...c.cmd, '--algos', algo] : c.cmd;
+  const env = { ...process.env, ...c.env, ...(c.kind === 'offrl' ? { OFFRL_BENCH_ONLY: algo } : {}) };
   if (twoThreads) pauseAll();
   const started = performance.now();
   const load = loadavg()[0];
   let result;
   try {
-    result = spawnSync('taskset', ['-c', c.cpus, ...c.cmd], {
-      cwd: c.cwd,
-      env: { ...process.env, ...c.env },
-      encoding: 'utf8',
-      maxBuffer: 16 << 20,
-      timeout: 160_000,
+    result = await new Promise((resolvePromise) => {
+      let stdout = '';
+      let stderr = '';
+      child = spawn('taskset', ['-c', c.cpus, ...cmd], {
+        cwd: c.cwd,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const timer = setTimeout(() => child?.kill('SIGTERM'), CHILD_TIMEOUT_S * 1000);
+      child.stdout.on('data', (d) => {
+        stdout += d;
+      });
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      child.on('close', (status, sig) => {
+        clearTimeout(timer);
+        child = null;
+        resolvePromise({ status, signal: sig, stdout, stderr });
+      });
     });
   } finally {
     if (twoThreads) resumeAll('step done');
@@ -174,30 +211,30 @@ const run = (name, round) => {
       event: 'error',
       round,
       config: name,
+      algo,
       status: result.status,
       signal: result.signal,
-      stderr: result.stderr?.slice(-2000),
+      stderr: result.stderr.slice(-2000),
     });
-    return {};
+    return undefined;
   }
-  const values = {};
   for (const line of result.stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
     const record = JSON.parse(line);
-    const match = /^(?:pytorch|recipes)\.(\w+)\.update$/.exec(record.name ?? '');
-    if (match === null) continue;
-    values[match[1]] = record.value;
+    if (record.name !== `${c.kind === 'pytorch' ? 'pytorch' : 'recipes'}.${algo}.update`) continue;
     emit({
       round,
       config: name,
-      algo: match[1],
+      algo,
       ms: record.value,
       load1: load,
       seconds: Number(seconds.toFixed(1)),
       ...pick(record),
     });
+    return record.value;
   }
-  return values;
+  emit({ event: 'error', round, config: name, algo, why: 'no record', stderr: result.stderr.slice(-2000) });
+  return undefined;
 };
 const pick = (r) =>
   r.blas === undefined
@@ -211,10 +248,17 @@ const git = spawnSync('git', ['-C', root, 'log', '-1', '--format=%h %cI %s'], {
 }).stdout.trim();
 emit({ event: 'start', root, commit: git, rounds, algos, configs: configNames, t: new Date().toISOString() });
 
+// results[round][config][algo] = ms. Within a round the configurations of one algorithm run back to
+// back, so each ratio compares processes a minute or two apart.
 const results = [];
 for (let round = 1; round <= rounds; round++) {
-  const perConfig = {};
-  for (const name of configNames) perConfig[name] = run(name, round);
+  const perConfig = Object.fromEntries(configNames.map((name) => [name, {}]));
+  for (const algo of algos) {
+    for (const name of configNames) {
+      const ms = await run(name, algo, round);
+      if (ms !== undefined) perConfig[name][algo] = ms;
+    }
+  }
   results.push(perConfig);
 }
 

@@ -568,6 +568,7 @@ def common_fields():
     return {
         "threads": ARGS.threads,
         "openblas_threads": int(os.environ.get("OPENBLAS_NUM_THREADS", "0")),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "default"),
         "blas": blas_in_use(),
         "torch": torch.__version__,
     }
