@@ -10,7 +10,8 @@
  *
  * On wasm, the matMul kernels run on onnxruntime-node when it is installed, else on offrl's wasm SIMD
  * GEMM, else stock (accel/select-matmul.ts): `OFFRL_MATMUL=ort|wasm|stock` forces one, `OFFRL_NATIVE=0`
- * skips onnxruntime-node, `OFFRL_NATIVE_THREADS=N` sets its threads; the report says which runs and why.
+ * skips onnxruntime-node, `OFFRL_NATIVE_THREADS=N` sets its threads (for products of at least
+ * `OFFRL_NATIVE_PARALLEL_FLOPS` flops; smaller ones run on one); the report says which runs and why.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -71,6 +72,11 @@ export interface BackendOptions {
   readonly native?: boolean;
   /** Threads of the matMul accelerator; defaults to `env.OFFRL_NATIVE_THREADS`, else 1. */
   readonly nativeThreads?: number;
+  /**
+   * With more than one native thread, products below this many flops (2·m·n·k) still run on one;
+   * defaults to `env.OFFRL_NATIVE_PARALLEL_FLOPS`, else `DEFAULT_PARALLEL_FLOPS` (accel/ort-gemm.ts).
+   */
+  readonly nativeParallelFlops?: number;
 }
 
 export interface BackendReport {
@@ -190,6 +196,9 @@ export const selectBackend = async (options: BackendOptions = {}): Promise<Backe
   const native = options.native ?? parseNativeFlag(env['OFFRL_NATIVE']);
   const matmulProvider = options.matmul ?? parseMatMulProvider(env['OFFRL_MATMUL']);
   const nativeThreads = options.nativeThreads ?? Number(env['OFFRL_NATIVE_THREADS'] || 1);
+  const parallelFlops =
+    options.nativeParallelFlops ??
+    (env['OFFRL_NATIVE_PARALLEL_FLOPS'] ? Number(env['OFFRL_NATIVE_PARALLEL_FLOPS']) : undefined);
   const wasmThreads = options.wasmThreads ?? Number(env['OFFRL_WASM_THREADS'] || 1);
   if (!Number.isInteger(wasmThreads) || wasmThreads < 1) {
     throw new RangeError(
@@ -224,6 +233,7 @@ export const selectBackend = async (options: BackendOptions = {}): Promise<Backe
           threads: getThreadsCount(),
           matmul: selectMatMul({
             threads: nativeThreads,
+            ...(parallelFlops === undefined ? {} : { parallelFlops }),
             sharedHeap: wasmThreads > 1,
             ...(native === undefined ? {} : { native }),
             ...(matmulProvider === undefined ? {} : { provider: matmulProvider }),

@@ -90,10 +90,23 @@ const gemmGraph = (key: {
 };
 
 /**
- * Loads onnxruntime-node (if installed) and returns a GEMM engine on `threads` ORT threads, or why it
- * cannot. Never throws. `packageName` lets tests point it at a missing package.
+ * Products below this many flops (2·m·n·k, here 2²⁴ ≈ 16.8 M) run on one thread even when more are
+ * asked for: measured, a second thread paid 1.4× on 256×256×256 (33.6 M) and nothing or a loss (0.86–1.03×)
+ * on the smaller products of RL nets, 256×23×256 to 256×128×256 (ACCELERATION.md, "Two threads").
  */
-export const loadOrtGemm = (threads = 1, packageName = ORT_PACKAGE): GemmEngineLoad => {
+export const DEFAULT_PARALLEL_FLOPS = 2 ** 24;
+
+/**
+ * Loads onnxruntime-node (if installed) and returns a GEMM engine on `threads` ORT threads, or why it
+ * cannot. Never throws. With `threads` > 1, products of fewer than `parallelFlops` flops run on a
+ * one-thread session (each graph gets one session per thread count, made on first use).
+ * `packageName` lets tests point it at a missing package.
+ */
+export const loadOrtGemm = (
+  threads = 1,
+  packageName = ORT_PACKAGE,
+  parallelFlops = DEFAULT_PARALLEL_FLOPS,
+): GemmEngineLoad => {
   const require = createRequire(import.meta.url);
   let packageJson: string;
   try {
@@ -114,23 +127,28 @@ export const loadOrtGemm = (threads = 1, packageName = ORT_PACKAGE): GemmEngineL
   } catch (error) {
     return { problem: `${packageName} failed to load: ${messageOf(error)}` };
   }
-  const options = {
-    intraOpNumThreads: threads,
+  const options = (intraOpNumThreads: number) => ({
+    intraOpNumThreads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
     executionProviders: ['cpu'],
     // Idle pool threads sleep instead of spinning between the many short products of an update.
     extra: { session: { intra_op: { allow_spinning: '0' } } },
-  };
+  });
   const sessions = new Map<string, NativeSession>();
-  const session = (key: Parameters<typeof gemmGraph>[0]): NativeSession => {
-    const id = `${+key.transposeA}${+key.transposeB}${+key.bias}:${key.activation}:${key.alpha}`;
+  const session = (key: Parameters<typeof gemmGraph>[0], sessionThreads: number): NativeSession => {
+    const id = `${+key.transposeA}${+key.transposeB}${+key.bias}:${key.activation}:${key.alpha}:${sessionThreads}`;
     let found = sessions.get(id);
     if (found === undefined) {
       const bytes = encodeOnnxModel(gemmGraph(key));
       found = new native.binding.InferenceSession();
-      found.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, options);
+      found.loadModel(
+        bytes.buffer as ArrayBuffer,
+        bytes.byteOffset,
+        bytes.byteLength,
+        options(sessionThreads),
+      );
       sessions.set(id, found);
     }
     return found;
@@ -149,7 +167,11 @@ export const loadOrtGemm = (threads = 1, packageName = ORT_PACKAGE): GemmEngineL
       const { m, n, k, transposeA, transposeB, bias, prelu } = call;
       const activation = call.activation ?? 'linear';
       const alpha = activation === 'leakyrelu' ? (call.alpha ?? 0.2) : 0;
-      const run = session({ transposeA, transposeB, bias: bias !== undefined, activation, alpha });
+      const sessionThreads = 2 * m * n * k < parallelFlops ? 1 : threads;
+      const run = session(
+        { transposeA, transposeB, bias: bias !== undefined, activation, alpha },
+        sessionThreads,
+      );
       const feeds: Record<string, OrtTensor> = {
         A: new Tensor('float32', call.a, transposeA ? [k, m] : [m, k]),
         B: new Tensor('float32', call.b, transposeB ? [n, k] : [k, n]),

@@ -39,6 +39,27 @@ describe('selectMatMul', () => {
     expect(product()).toEqual([1, 2, 3, 4]);
   });
 
+  it('runs products of at least parallelFlops on the threads asked for, smaller ones on one, same bits', () => {
+    const products = () =>
+      tf.tidy(() =>
+        [2, 64].map((size) => {
+          const a = tf.randomNormal([size, size], 0, 1, 'float32', size);
+          return [...tf.matMul(a, tf.transpose(a)).dataSync()];
+        }),
+      );
+    selectMatMul();
+    const oneThread = products();
+    expect(selectMatMul({ threads: 2, parallelFlops: 1000 })).toEqual({
+      provider: 'ort',
+      version: ORT_VERSION,
+      threads: 2,
+      parallelFlops: 1000,
+    });
+    expect(products()).toEqual(oneThread);
+    expect(() => selectMatMul({ threads: 2, parallelFlops: -1 })).toThrow(RangeError);
+    selectMatMul();
+  });
+
   it('falls back to the wasm GEMM (relaxed SIMD here), with the reason, when the package is missing', () => {
     selectMatMul();
     expect(selectMatMul({ packageName: MISSING })).toEqual(wasmReport(/^ort: .*not installed/));

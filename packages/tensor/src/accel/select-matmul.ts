@@ -6,12 +6,13 @@
  *
  * `OFFRL_MATMUL=ort|wasm|stock` (or `provider`) forces one and throws with the reason when it cannot run.
  * `OFFRL_NATIVE` predates it and still works: `0` skips onnxruntime-node, `1` is `OFFRL_MATMUL=ort`.
- * `OFFRL_NATIVE_THREADS=N` (or `threads`) sets ORT's threads (default 1: on a shared 2-core machine a
- * second thread rarely pays, see ACCELERATION.md); the wasm GEMM runs on one.
+ * `OFFRL_NATIVE_THREADS=N` (or `threads`) sets ORT's threads (default 1, see ACCELERATION.md), used for
+ * products of at least `OFFRL_NATIVE_PARALLEL_FLOPS` (or `parallelFlops`) flops, smaller ones running on
+ * one; the wasm GEMM runs on one.
  */
 import type { GemmEngineLoad, GemmProvider } from './gemm-engine.js';
 import { installAcceleratedMatMul, uninstallAcceleratedMatMul } from './matmul-kernels.js';
-import { loadOrtGemm } from './ort-gemm.js';
+import { DEFAULT_PARALLEL_FLOPS, loadOrtGemm } from './ort-gemm.js';
 import { loadWasmGemm } from './wasm-gemm.js';
 
 /** The providers in order of preference. */
@@ -24,6 +25,8 @@ export interface MatMulReport {
   /** onnxruntime-node's version for 'ort'; the instruction set ('relaxed-simd' | 'simd128') for 'wasm'. */
   readonly version?: string;
   readonly threads?: number;
+  /** With more than one thread: products below this many flops run on one. */
+  readonly parallelFlops?: number;
   /** Why the better-ranked providers are not used ('; '-separated), where any was skipped. */
   readonly reason?: string;
 }
@@ -34,6 +37,8 @@ export interface MatMulOptions {
   /** Legacy `OFFRL_NATIVE`: true is provider 'ort'; false skips it. */
   readonly native?: boolean;
   readonly threads?: number;
+  /** Products below this many flops run on one thread; default `DEFAULT_PARALLEL_FLOPS`. */
+  readonly parallelFlops?: number;
   /** The wasm heap is shared (threaded build): neither engine can use it, so keep stock kernels. */
   readonly sharedHeap?: boolean;
   /** The onnxruntime-node package to load (tests inject a missing one). */
@@ -75,6 +80,9 @@ export const selectMatMul = (options: MatMulOptions = {}): MatMulReport => {
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1)
     throw new RangeError(`native threads must be a positive integer, got ${threads}`);
+  const parallelFlops = options.parallelFlops ?? DEFAULT_PARALLEL_FLOPS;
+  if (!(parallelFlops >= 0))
+    throw new RangeError(`native parallel flops must be a number ≥ 0, got ${options.parallelFlops}`);
   const { engines, forced } = candidates(options);
   const skipped: string[] = options.native === false ? ['ort: disabled (OFFRL_NATIVE=0)'] : [];
   for (const provider of engines) {
@@ -82,7 +90,7 @@ export const selectMatMul = (options: MatMulOptions = {}): MatMulReport => {
       options.sharedHeap === true
         ? { problem: SHARED_HEAP }
         : provider === 'ort'
-          ? loadOrtGemm(threads, options.packageName)
+          ? loadOrtGemm(threads, options.packageName, parallelFlops)
           : loadWasmGemm();
     if ('problem' in load) {
       if (forced) {
@@ -95,7 +103,8 @@ export const selectMatMul = (options: MatMulOptions = {}): MatMulReport => {
     installAcceleratedMatMul(load.engine);
     const { version, threads: engineThreads } = load.engine;
     const reason = skipped.length > 0 ? { reason: skipped.join('; ') } : {};
-    return { provider, version, threads: engineThreads, ...reason };
+    const parallel = provider === 'ort' && engineThreads > 1 ? { parallelFlops } : {};
+    return { provider, version, threads: engineThreads, ...parallel, ...reason };
   }
   uninstallAcceleratedMatMul();
   return { provider: 'stock-wasm', reason: forced ? 'chosen (OFFRL_MATMUL=stock)' : skipped.join('; ') };
@@ -104,7 +113,10 @@ export const selectMatMul = (options: MatMulOptions = {}): MatMulReport => {
 /** The matMul part of the backend's log line. */
 export const describeMatMul = (report: MatMulReport): string => {
   const why = report.reason === undefined || report.reason === '' ? '' : `; ${report.reason}`;
-  const threads = `${report.threads} thread${report.threads === 1 ? '' : 's'}`;
+  const threads =
+    report.parallelFlops === undefined
+      ? `${report.threads} thread${report.threads === 1 ? '' : 's'}`
+      : `${report.threads} threads for products of ≥ ${report.parallelFlops} flops, 1 below`;
   switch (report.provider) {
     case 'ort':
       return `matMul on onnxruntime-node ${report.version} (${threads})`;

@@ -7,12 +7,15 @@
  *
  * `OFFRL_WASM_THREADS=2` runs the wasm part on the threaded SIMD build (records carry `threads`).
  *
- * Fast path: `mlp` (fused forward, custom dense gradient, input gradient skipped), `valueAndGrad` and
- * the functional `adam` of src/optim.
+ * Fast path: `mlp` (on wasm with an accelerated matMul, the whole MLP as one tape node, mlp-kernel.ts;
+ * elsewhere fused dense layers with their custom gradient; input gradient skipped), `valueAndGrad` and
+ * the functional `adam` of src/optim. On wasm the same update also runs on the per-layer path
+ * (`withPerLayerMlp`), interleaved: `tensor.mlp-update.per-layer`, whose `ratio` is per-layer / fast.
  */
 import { initBackend } from '../backend.js';
 import { valueAndGrad } from '../grad.js';
 import { type MlpParams, mlp } from '../nn/mlp.js';
+import { withPerLayerMlp } from '../nn/mlp-kernel.js';
 import { adam } from '../optim/adam.js';
 import { makeKey } from '../random.js';
 import { type Scalar, type Tensor, tf } from '../tf.js';
@@ -93,20 +96,26 @@ const bench = async (backend: 'wasm' | 'cpu', warmup: number, rounds: number, pe
   const y = tf.randomNormal([BATCH, 1], 0, 1, 'float32', 12);
   const fast = fastUpdate(x, y);
   const naive = naiveUpdate(x, y);
+  const perLayer = fastUpdate(x, y);
+  const perLayerUpdate = () => withPerLayerMlp(perLayer.update);
+  const variants = backend === 'wasm' ? 3 : 2;
   for (let i = 0; i < warmup; i++) {
     fast.update();
     naive.update();
+    if (variants === 3) perLayerUpdate();
   }
-  const times = { fast: [] as number[], naive: [] as number[] };
+  const times = { fast: [] as number[], naive: [] as number[], perLayer: [] as number[] };
   const tensorsBefore = tf.memory().numTensors;
-  // Alternate whole rounds, so that drift of the shared machine hits both variants alike.
+  // Alternate whole rounds, so that drift of the shared machine hits the variants alike.
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < perRound; i++) times.fast.push(fast.update());
     for (let i = 0; i < perRound; i++) times.naive.push(naive.update());
+    if (variants === 3) for (let i = 0; i < perRound; i++) times.perLayer.push(perLayerUpdate());
   }
   const leaked = tf.memory().numTensors - tensorsBefore;
   fast.dispose();
   naive.dispose();
+  perLayer.dispose();
   tf.dispose([x, y]);
   const fastMs = median(times.fast);
   const naiveMs = median(times.naive);
@@ -136,6 +145,18 @@ const bench = async (backend: 'wasm' | 'cpu', warmup: number, rounds: number, pe
       optimizer: 'tf.train.adam',
     }),
   );
+  if (variants === 3) {
+    const perLayerMs = median(times.perLayer);
+    console.log(
+      JSON.stringify({
+        name: 'tensor.mlp-update.per-layer',
+        ...common,
+        value: Number(perLayerMs.toFixed(3)),
+        ratio: Number((perLayerMs / fastMs).toFixed(2)),
+        matmul: report.matmul?.provider,
+      }),
+    );
+  }
 };
 
 // The cpu backend is ~100× slower than wasm: few updates there.

@@ -8,8 +8,9 @@
  *   forward:   h₀ = x,  hᵢ₊₁ = relu(hᵢ·Wᵢ + bᵢ),  y = f(h_L·W_L + b_L)
  *   backward:  dz_L = dy ⊙ f′(y),  dWᵢ = hᵢᵀ·dzᵢ,  dbᵢ = 1ᵀ·dzᵢ,  dzᵢ₋₁ = (dzᵢ·Wᵢᵀ) ⊙ step(hᵢ)
  *
- * The calls are those of the per-layer path (same engine, operands and flags, the same SIMD passes and
- * the same broadcast `Multiply` for a one-output layer's dx), so the values are the same.
+ * The calls are those of the per-layer path (same engine, operands and flags, the same SIMD passes, the
+ * same broadcast `Multiply` for a one-output layer's dx and ones-row product for a tanh output's db), so
+ * the bits are the same.
  *
  * How it sits on the tape: the forward is computed first, off the tape, into y and the hidden
  * activations; then one `OffrlMlp<depth>` node takes x, the parameters, the hidden activations and y as
@@ -143,6 +144,9 @@ const heapOps = ({ wasm, engine, loops }: Fused) => {
       const [rows, cols] = dy.shape as [number, number];
       loops.relu_backward(at(dy), at(y), at(dz), at(db), rows, cols);
     },
+    fill: (info: tf.TensorInfo, value: number): void => {
+      view(info).fill(value);
+    },
     columnSums: (x: tf.TensorInfo, out: tf.TensorInfo): void => {
       const [rows, cols] = x.shape as [number, number];
       loops.column_sums(at(x), at(out), rows, cols);
@@ -252,13 +256,16 @@ const backward =
       if (outputActivation === 'relu') {
         dz = temporary(dy.shape);
         ops.reluBackward(dy, y, dz, biasGradient(depth));
-      } else {
-        if (outputActivation === 'tanh') {
-          dz = activationBackward(wasm, dy, y, 'tanh');
-          temporaries.push(dz);
+      } else if (outputActivation === 'tanh') {
+        dz = activationBackward(wasm, dy, y, 'tanh');
+        temporaries.push(dz);
+        // As the dense path's tanh layer: db = 1ᵀ·dz, a ones-row product, for the same bits.
+        if (parameters) {
+          const ones = temporary([1, dy.shape[0]!]);
+          ops.fill(ones, 1);
+          ops.gemm(ones, dz, biasGradient(depth), false, false);
         }
-        if (parameters) ops.columnSums(dz, biasGradient(depth));
-      }
+      } else if (parameters) ops.columnSums(dz, biasGradient(depth));
       for (let layer = depth; ; layer--) {
         if (parameters)
           ops.gemm(layer === 0 ? x : hidden[layer - 1]!, dz, gradients[2 * layer]!, true, false);
