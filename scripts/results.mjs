@@ -53,6 +53,10 @@ const presets = {
 const noPretraining = {
   rlpd: 'RLPD has no offline phase: it trains online from scratch with the data as half of every batch',
 };
+/** Where the shared loop settings (--utd, no warm-up) differ from a recipe's reference, and why. */
+const loopNotes = {
+  rlpd: 'RLPD runs at the shared UTD, not its reference 20 critic updates per env step (`rlpdDefaults.utd`) with 5000 random warm-up steps: at ≈ 50 ms a 10-critic update here, UTD 20 costs ≈ 1 s an env step',
+};
 /**
  * Recipes too slow here (one thread of the wasm backend) for every dataset and seed: where they run
  * (`datasets`; `seeds` at most), and what a run costs. Elsewhere the tables say "not run (cost …)".
@@ -161,14 +165,23 @@ for (const dataset of onlineDatasets) {
 }
 
 const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
-/** Training and evaluation seconds of a run: the last `time` in its metrics (reused runs count too). */
-const runSeconds = (dir) =>
-  Math.max(
-    ...readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line).time ?? 0),
-  );
+/**
+ * Training and evaluation seconds of a run: the last `time` in its metrics (reused runs count too),
+ * summed over the segments of a resumed run (each process counts its time from its own start).
+ */
+const runSeconds = (dir) => {
+  const times = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line).time ?? 0);
+  let total = 0;
+  let segment = 0;
+  for (const time of times) {
+    if (time < segment) total += segment;
+    segment = time;
+  }
+  return total + segment;
+};
 const minutes = (dirs) => dirs.reduce((sum, dir) => sum + runSeconds(dir), 0) / 60;
 /** The behaviour data's own normalised score: its mean episode return on the runs' env. */
 const dataScore = (dataset) => {
@@ -242,17 +255,18 @@ if (onlineRuns.length > 0 || onlineLimited.length > 0) {
   };
   const row = (recipe, dataset) => {
     if (!runsOn('online', recipe, dataset)) {
-      return `| ${dataset} | ${label(recipe)} | ${notRun('online', recipe)} | | | | |`;
+      return `| ${dataset} | ${label(recipe)} | ${notRun('online', recipe)} | | | | | |`;
     }
     const mine = summaries.filter((s) => s.recipe === recipe && s.dataset === dataset);
     const switches = mine.map((s) => 100 * s.switch.normalizedScore);
     const finals = mine.map((s) => 100 * s.final.normalizedScore);
     const change = mine.map((s) => 100 * (s.final.normalizedScore - s.switch.normalizedScore));
+    const dips = mine.map((s) => 100 * s.dip);
     const pretrained = noPretraining[recipe] === undefined;
     return (
       `| ${dataset} → ${mine[0].env} | ${label(recipe)} | ${pretrained ? pretrainSteps : '0 (none)'} | ` +
       `${pretrained ? meanStd(switches) : `(initial policy ${meanStd(switches)})`} | ${envSteps} | ` +
-      `${meanStd(finals)} | ${pretrained ? meanStd(change) : '–'} | ${mine.length} |`
+      `${meanStd(finals)} | ${pretrained ? meanStd(change) : '–'} | ${pretrained ? meanStd(dips) : '–'} | ${mine.length} |`
     );
   };
   lines.push(
@@ -263,16 +277,18 @@ if (onlineRuns.length > 0 || onlineLimited.length > 0) {
     'dataset and half from the online buffer (`--buffer mixed`); each recipe at its reference defaults',
     'or the named preset. The scores are the normalised score ×100 as mean ± std over seeds, evaluated',
     'at the switch to online training and after the last env step; the change is per seed, final minus',
-    `switch. ${Object.values(noPretraining).join('. ')}; the table gives its initial policy's score in the`,
+    'switch, and the dip the switch score minus the lowest online evaluation (the unlearning',
+    `fine-tuning risks, Cal-QL's concern; evaluations every ${Math.ceil(envSteps / 4)} env steps). ${Object.values(noPretraining).join('. ')}; the table gives its initial policy's score in the`,
     'first score column.',
+    ...onlineRecipes.filter((r) => loopNotes[r] !== undefined).map((r) => `${loopNotes[r]}.`),
     ...onlineLimited.map((r) =>
       limits.online[r].datasets.length === 0
         ? `${label(r)} is not fine-tuned here: ${limits.online[r].cost} (\`--all\` runs it).`
         : `${label(r)} runs online only on ${limits.online[r].datasets.join(', ')}: ${limits.online[r].cost} here (\`--all\` runs it).`,
     ),
     '',
-    '| dataset | recipe | offline updates | after offline | env steps | after online | change | seeds |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
+    '| dataset | recipe | offline updates | after offline | env steps | after online | change | dip | seeds |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
     ...onlineDatasets.flatMap((dataset) => onlineRecipes.map((recipe) => row(recipe, dataset))),
     '',
     ...onlineDatasets.map((dataset) => `BC offline on ${dataset}: ${bcScore(dataset)}.`),
