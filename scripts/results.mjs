@@ -255,7 +255,7 @@ if (onlineRuns.length > 0 || onlineLimited.length > 0) {
   };
   const row = (recipe, dataset) => {
     if (!runsOn('online', recipe, dataset)) {
-      return `| ${dataset} | ${label(recipe)} | ${notRun('online', recipe)} | | | | | |`;
+      return `| ${dataset} | ${label(recipe)} | ${notRun('online', recipe)} | | | | | | |`;
     }
     const mine = summaries.filter((s) => s.recipe === recipe && s.dataset === dataset);
     const switches = mine.map((s) => 100 * s.switch.normalizedScore);
