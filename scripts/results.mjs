@@ -65,7 +65,7 @@ const limits = {
   offline: {
     cql: {
       datasets: ['pendulum-medium-v0:100', 'pendulum-medium-expert-v0:100'],
-      seeds: 1,
+      seeds: 2,
       cost: '≈ 0.3 s an update, ≈ 15 min a run on a quiet core',
     },
   },
