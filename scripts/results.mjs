@@ -64,7 +64,12 @@ const loopNotes = {
 const limits = {
   offline: {
     cql: {
-      datasets: ['pendulum-medium-v0:100', 'pendulum-medium-expert-v0:100', 'hopper-medium-expert-v0'],
+      datasets: [
+        'pendulum-medium-v0:100',
+        'pendulum-medium-expert-v0:100',
+        'hopper-medium-expert-v0',
+        'halfcheetah-medium-v0',
+      ],
       seeds: 2,
       cost: '≈ 0.3 s an update, ≈ 15 min a run on a quiet core',
     },
